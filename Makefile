@@ -29,10 +29,11 @@ report: $(STAMP)
 readme: $(STAMP)
 	$(BIN)/python tools/readme.py nbs/index.ipynb README.md
 
-# Notebooks -> modules, then clean the notebooks' metadata.
+# Clean the notebooks (stable cell ids and metadata) first, then export them to modules:
+# the modules cite cell ids, so the other order leaves them out of sync.
 export: $(STAMP)
-	$(BIN)/nbdev-export
 	$(BIN)/nbdev-clean
+	$(BIN)/nbdev-export
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -7,7 +7,7 @@ Docs: https://govmodels.github.io/govmodels/cli.html.md"""
 # %% auto #0
 __all__ = ['report', 'main']
 
-# %% ../nbs/09_cli.ipynb #adc876f8
+# %% ../nbs/09_cli.ipynb #5f934ea2
 import argparse, sys
 
 from . import __version__
@@ -15,7 +15,7 @@ from .checks import DataError
 from .data import load
 from .summary import summary_text
 
-# %% ../nbs/09_cli.ipynb #4048f4a9
+# %% ../nbs/09_cli.ipynb #13cecce4
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='govmodels', description='Compare grassroots governance models on published figures.')
     p.add_argument('--version', action='version', version=f'govmodels {__version__}')

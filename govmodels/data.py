@@ -8,7 +8,7 @@ Docs: https://govmodels.github.io/govmodels/data.html.md"""
 __all__ = ['TABLES', 'SOURCE_DIR_VAR', 'VERIFY_COLUMNS', 'bundled_path', 'Dataset', 'read_table', 'schema_problems', 'load',
            'resolve_source_dir', 'verify']
 
-# %% ../nbs/01_data.ipynb #9bd959ce
+# %% ../nbs/01_data.ipynb #1435070d
 import json, os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,14 +18,14 @@ import pandas as pd
 
 from .checks import problems, problem_frame, DataError
 
-# %% ../nbs/01_data.ipynb #3eda03a6
+# %% ../nbs/01_data.ipynb #6e192bcb
 TABLES = ('sources', 'cases', 'models', 'case_models', 'indicators', 'observations')
 "The tables of a govmodels data package, in dependency order."
 
 SOURCE_DIR_VAR = 'GOVMODELS_SOURCE_DIR'
 "Environment variable naming the folder of archived source texts."
 
-# %% ../nbs/01_data.ipynb #e45fa11e
+# %% ../nbs/01_data.ipynb #72154d00
 def bundled_path() -> Path: # Folder holding the bundled datapackage.json
     "Folder of the data package bundled with govmodels, in an installed wheel or a checkout."
     pkg = Path(str(resources.files('govmodels')))
@@ -33,7 +33,7 @@ def bundled_path() -> Path: # Folder holding the bundled datapackage.json
         if (p/'datapackage.json').is_file(): return p
     raise FileNotFoundError(f"govmodels' bundled data package is missing: looked in {pkg/'bundled'} and {pkg.parent/'data'}")
 
-# %% ../nbs/01_data.ipynb #eebac7ad
+# %% ../nbs/01_data.ipynb #cb94bdc9
 @dataclass(repr=False)
 class Dataset:
     "The evidence dataset: one DataFrame per table of a govmodels data package."
@@ -64,7 +64,7 @@ class Dataset:
         counts = ', '.join(f'{t}={len(getattr(self, t))}' for t in TABLES)
         return f"Dataset({counts}; version {self.version}; from {self.where})"
 
-# %% ../nbs/01_data.ipynb #4ed2ce92
+# %% ../nbs/01_data.ipynb #c0b5d427
 _TRUE, _FALSE = ('true', 'True', 'TRUE', '1'), ('false', 'False', 'FALSE', '0')
 
 def _convert(s: pd.Series, f: dict) -> pd.Series:
@@ -90,7 +90,7 @@ def read_table(path: Path, # Folder of the data package
         out[f['name']] = _convert(s.mask(s == ''), f)
     return pd.DataFrame(out)
 
-# %% ../nbs/01_data.ipynb #db989298
+# %% ../nbs/01_data.ipynb #9e2b7d54
 def schema_problems(path: Path, # Folder of the data package
                    ) -> pd.DataFrame: # One row per problem: file, row, column, value, problem
     "Problems the frictionless validator finds in the data package at `path`: types, constraints, keys."
@@ -105,7 +105,7 @@ def schema_problems(path: Path, # Folder of the data package
                  for e in task.errors]
     return problem_frame(rows)
 
-# %% ../nbs/01_data.ipynb #5e0d9291
+# %% ../nbs/01_data.ipynb #6dab2ac2
 def load(path: str|Path|None=None, # Folder of a data package (or its datapackage.json); None for the bundled data
          validate: bool=True, # Check the schema and the domain rules, raising `DataError` on any problem
         ) -> Dataset:
@@ -129,14 +129,14 @@ def load(path: str|Path|None=None, # Folder of a data package (or its datapackag
         if len(probs): raise DataError(probs, path)
     return ds
 
-# %% ../nbs/01_data.ipynb #d34205c2
+# %% ../nbs/01_data.ipynb #a6ab787f
 def resolve_source_dir(path: str|Path|None=None, # Folder of archived source texts; None to use $GOVMODELS_SOURCE_DIR
               ) -> Path|None: # The folder, or None when neither is given
     "The folder of archived source texts: `path`, else the `GOVMODELS_SOURCE_DIR` environment variable."
     path = path or os.environ.get(SOURCE_DIR_VAR)
     return Path(path) if path else None
 
-# %% ../nbs/01_data.ipynb #8e945c45
+# %% ../nbs/01_data.ipynb #e26ec49b
 VERIFY_COLUMNS = ['obs_id', 'source_id', 'offset', 'raw', 'found', 'problem', 'found_at']
 
 def verify(ds: Dataset, # The dataset to check

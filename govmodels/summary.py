@@ -7,10 +7,10 @@ Docs: https://govmodels.github.io/govmodels/summary.html.md"""
 # %% auto #0
 __all__ = ['case_families', 'case_summary', 'summary_text']
 
-# %% ../nbs/03_summary.ipynb #8fe88051
+# %% ../nbs/03_summary.ipynb #818fefcd
 import pandas as pd
 
-# %% ../nbs/03_summary.ipynb #9091c185
+# %% ../nbs/03_summary.ipynb #aa65d79d
 def case_families(ds, # A `govmodels.data.Dataset`
                  ) -> pd.DataFrame: # case_id, model_id, level, family_id, family_zh, family_en
     "Each model a case practises, with the family it belongs to (itself, for a family)."
@@ -20,7 +20,7 @@ def case_families(ds, # A `govmodels.data.Dataset`
                          'level': m.level.reindex(ds.case_models.model_id).to_numpy(), 'family_id': fam,
                          'family_zh': m.name_zh.reindex(fam).to_numpy(), 'family_en': m.name_en.reindex(fam).to_numpy()})
 
-# %% ../nbs/03_summary.ipynb #35f59ba8
+# %% ../nbs/03_summary.ipynb #31475092
 def case_summary(ds, # A `govmodels.data.Dataset`
                 ) -> pd.DataFrame: # One row per case
     "One row per case: place, models, and how many figures (bounded, rates) its sources print."
@@ -40,7 +40,7 @@ def case_summary(ds, # A `govmodels.data.Dataset`
                          sources=', '.join(f"{s} ({src.date[s]:%Y-%m-%d}, {src.date_precision[s]})" for s in sids)))
     return pd.DataFrame(rows)
 
-# %% ../nbs/03_summary.ipynb #e4207a31
+# %% ../nbs/03_summary.ipynb #41252e3b
 def summary_text(ds, # A `govmodels.data.Dataset`
                 ) -> str: # A plain-text summary, one block per case
     "Plain-text summary of a dataset: totals, caveats and one block per case."
