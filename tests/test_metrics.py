@@ -1,0 +1,54 @@
+"""Properties of the proportion intervals (Hypothesis)."""
+from hypothesis import given, settings, strategies as st
+from statsmodels.stats.proportion import proportion_confint
+
+from govmodels.metrics import CI_METHODS, proportion
+
+methods = st.sampled_from(list(CI_METHODS))
+
+
+@st.composite
+def bounded_counts(draw):
+    "n with bounds, and a count with bounds that never exceed the lower bound of n."
+    n_lo = draw(st.integers(1, 5000)); n_hi = n_lo + draw(st.integers(0, 500))
+    n = draw(st.integers(n_lo, n_hi))
+    c_lo = draw(st.integers(0, n_lo)); c_hi = draw(st.integers(c_lo, n_lo))
+    c = draw(st.integers(c_lo, c_hi))
+    return c, c_lo, c_hi, n, n_lo, n_hi
+
+
+@settings(max_examples=300, deadline=None)
+@given(bounded_counts(), methods)
+def test_interval_contains_estimate_and_bounds(x, method):
+    c, c_lo, c_hi, n, n_lo, n_hi = x
+    r = proportion(c, n, c_lo, c_hi, n_lo, n_hi, method=method).iloc[0]
+    eps = 1e-12
+    assert r.ci_lower - eps <= r.bounds_lower <= r.estimate <= r.bounds_upper <= r.ci_upper + eps
+
+
+@settings(max_examples=300, deadline=None)
+@given(bounded_counts(), st.integers(0, 50), st.integers(0, 50), methods)
+def test_widening_an_input_bound_never_narrows_the_interval(x, widen_c, widen_n, method):
+    c, c_lo, c_hi, n, n_lo, n_hi = x
+    narrow = proportion(c, n, c_lo, c_hi, n_lo, n_hi, method=method).iloc[0]
+    wide = proportion(c, n, max(0, c_lo - widen_c), c_hi, n_lo, n_hi + widen_n, method=method).iloc[0]
+    assert wide.ci_lower <= narrow.ci_lower + 1e-12 and wide.ci_upper >= narrow.ci_upper - 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5000), st.data(), methods)
+def test_exact_inputs_agree_with_statsmodels(n, data, method):
+    c = data.draw(st.integers(0, n))
+    r = proportion(c, n, method=method, alpha=0.1).iloc[0]
+    lo, hi = proportion_confint(c, n, alpha=0.1, method=CI_METHODS[method])
+    if method == 'jeffreys':  # Brown, Cai & DasGupta's boundary modification
+        lo, hi = (0.0 if c == 0 else lo), (1.0 if c == n else hi)
+    assert (r.ci_lower, r.ci_upper) == (lo, hi) and r.interval_kind == 'sampling'
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 5000), st.data())
+def test_more_successes_never_lower_the_interval(n, data):
+    c = data.draw(st.integers(0, n - 1))
+    a, b = proportion(c, n).iloc[0], proportion(c + 1, n).iloc[0]
+    assert b.ci_lower >= a.ci_lower and b.ci_upper >= a.ci_upper and b.estimate > a.estimate
