@@ -52,3 +52,27 @@ def test_more_successes_never_lower_the_interval(n, data):
     c = data.draw(st.integers(0, n - 1))
     a, b = proportion(c, n).iloc[0], proportion(c + 1, n).iloc[0]
     assert b.ci_lower >= a.ci_lower and b.ci_upper >= a.ci_upper and b.estimate > a.estimate
+
+
+# --- intensities ---------------------------------------------------------------------------------
+from govmodels.metrics import intensity  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 100_000), st.integers(0, 1000), st.floats(0.5, 1e6), st.floats(0, 1e5),
+       st.sampled_from([1.0, 10_000.0]))
+def test_intensity_interval_contains_bounds_and_widens(c, extra_c, e, extra_e, per):
+    narrow = intensity(c, e, per=per).iloc[0]
+    wide = intensity(c, e, per=per, count_upper=c + extra_c, exposure_upper=e + extra_e).iloc[0]
+    for r in (narrow, wide):
+        assert r.ci_lower <= r.bounds_lower * (1 + 1e-12) and r.bounds_lower <= r.estimate <= r.bounds_upper
+        assert r.bounds_upper <= r.ci_upper * (1 + 1e-12)
+    assert wide.ci_lower <= narrow.ci_lower * (1 + 1e-12) and wide.ci_upper >= narrow.ci_upper * (1 - 1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 100_000), st.floats(0.5, 1e6))
+def test_intensity_rises_with_the_count_and_falls_with_exposure(c, e):
+    base, more, wider = (intensity(c, e).iloc[0], intensity(c + 1, e).iloc[0], intensity(c, 2 * e).iloc[0])
+    assert more.estimate > base.estimate and more.ci_upper > base.ci_upper and more.ci_lower >= base.ci_lower
+    assert wider.estimate <= base.estimate and wider.ci_upper < base.ci_upper
