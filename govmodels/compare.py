@@ -7,7 +7,7 @@ Docs: https://govmodels.github.io/govmodels/compare.html.md"""
 # %% auto #0
 __all__ = ['PAIR_COLUMNS', 'coverage', 'pair_intervals', 'comparability_flags', 'Comparison', 'compare']
 
-# %% ../nbs/07_compare.ipynb #16ebda26
+# %% ../nbs/07_compare.ipynb #9020abfb
 from dataclasses import dataclass
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ from statsmodels.stats.rates import confint_poisson_2indep
 from .derive import metrics_table
 from .summary import case_families
 
-# %% ../nbs/07_compare.ipynb #9eac9798
+# %% ../nbs/07_compare.ipynb #058a958c
 def coverage(ds, # A `govmodels.data.Dataset`
              by: str='case', # 'case' or 'family'
             ) -> pd.DataFrame: # Indicators × cases (or families): number of figures published, 0 where none
@@ -31,9 +31,9 @@ def coverage(ds, # A `govmodels.data.Dataset`
     m.index.name, m.columns.name = 'indicator', col
     return m
 
-# %% ../nbs/07_compare.ipynb #7d7917bc
+# %% ../nbs/07_compare.ipynb #02275c17
 _RATE_RECIPES = {'printed rate', 'rate from counts'}
-_POISSON_RECIPES = {'per year', 'per capita'}
+_POISSON_RECIPES = {'per year', 'per unit'}
 
 def _exact(r) -> bool: return r.interval_kind == 'sampling' and np.isfinite(r.numerator) and np.isfinite(r.denominator)
 
@@ -68,7 +68,7 @@ def pair_intervals(a, # A row of `metrics_table`
     return dict(difference=diff, difference_lower=dlo, difference_upper=dhi, ratio=rat, ratio_lower=rlo, ratio_upper=rhi,
                 interval_kind=kind, method=method)
 
-# %% ../nbs/07_compare.ipynb #aad85eae
+# %% ../nbs/07_compare.ipynb #a668aa57
 def _differs(x, y) -> bool: return not ((pd.isna(x) and pd.isna(y)) or x == y)
 
 def comparability_flags(a, # A row of `metrics_table`
@@ -91,7 +91,7 @@ def comparability_flags(a, # A row of `metrics_table`
     if sources[a.case_id] != 'day' or sources[b.case_id] != 'day': flags.append('estimated source date')
     return flags
 
-# %% ../nbs/07_compare.ipynb #9cb31ecb
+# %% ../nbs/07_compare.ipynb #e23d628c
 PAIR_COLUMNS = ['metric', 'case_a', 'case_b', 'family_a', 'family_b', 'estimate_a', 'estimate_b',
                 'difference', 'difference_lower', 'difference_upper', 'ratio', 'ratio_lower', 'ratio_upper',
                 'interval_kind', 'method', 'comparability', 'comparable', 'obs_ids_a', 'obs_ids_b']

@@ -76,3 +76,27 @@ def test_intensity_rises_with_the_count_and_falls_with_exposure(c, e):
     base, more, wider = (intensity(c, e).iloc[0], intensity(c + 1, e).iloc[0], intensity(c, 2 * e).iloc[0])
     assert more.estimate > base.estimate and more.ci_upper > base.ci_upper and more.ci_lower >= base.ci_lower
     assert wider.estimate <= base.estimate and wider.ci_upper < base.ci_upper
+
+
+# --- ratios of published stocks (interval arithmetic) ---------------------------------------------
+from govmodels.metrics import ratio, branching_factors  # noqa: E402
+
+positive = st.floats(1e-3, 1e7, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(positive, positive, st.floats(0, 1e6), st.floats(0, 1e6), st.floats(0, 0.999))
+def test_ratio_bounds_contain_estimate_and_widen(a, b, extra_a, extra_b, shrink_b):
+    narrow = ratio(a, b).iloc[0]
+    assert narrow.ci_lower == narrow.estimate == narrow.ci_upper and narrow.interval_kind == 'none'
+    wide = ratio(a, b, numerator_upper=a + extra_a, denominator_lower=b * (1 - shrink_b), denominator_upper=b + extra_b).iloc[0]
+    assert wide.ci_lower <= wide.estimate <= wide.ci_upper
+    assert wide.ci_lower <= narrow.ci_lower and wide.ci_upper >= narrow.ci_upper
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 10_000), min_size=2, max_size=6))
+def test_branching_factors_multiply_to_the_overall_ratio(counts):
+    bf = branching_factors(counts)
+    assert len(bf) == len(counts) - 1
+    assert abs(bf.estimate.prod() - counts[-1] / counts[0]) <= 1e-9 * counts[-1] / counts[0]
