@@ -1,0 +1,116 @@
+"""Text pipeline: sentences written for these tests in the sources' styles, and Hypothesis properties."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st, HealthCheck
+
+from govmodels.text import extract, normalize, to_observations
+
+COLS = ['raw', 'value', 'lower', 'upper', 'qualifier', 'unit', 'kind', 'damaged']
+
+
+def rows(text):
+    return [tuple(r) for r in extract(text)[COLS].itertuples(index=False)]
+
+
+def test_simplified_sentence():
+    r = extract('截至目前,该区共有一级网格9个、二级网格86个,配备网格员1200余名,覆盖居民约5.6万户。').set_index('raw')
+    assert r.loc['9个', 'value'] == 9 and r.loc['86个', 'value'] == 86
+    assert tuple(r.loc['1200余名', ['lower', 'upper', 'qualifier']]) == (1200, 1300, 'at_least')
+    assert tuple(r.loc['约5.6万户', ['lower', 'value', 'upper', 'qualifier']]) == (55500, 56000, 56500, 'approx')
+
+
+def test_traditional_with_annotations_and_offsets():
+    text = '全鎮(zhèn)共評(píng)選出平安家庭320戶(hù),發(fā)放宣傳單1.5萬(wàn)余份。'
+    c = extract(text)
+    assert c.raw.tolist() == ['320戶(hù)', '1.5萬(wàn)余份']
+    assert all(text[s:e] == r for s, e, r in zip(c.start, c.end, c.raw))
+    assert tuple(c.iloc[1][['value', 'upper']]) == (15000, 16000)
+
+
+def test_ranges_percentages_and_bases():
+    c = extract('以80—120户为标准划分网格,全年受理诉求2400件,办结率97.25%,另有近40家企业参与。').set_index('raw')
+    assert tuple(c.loc['80—120户', ['lower', 'value', 'upper', 'qualifier']]) == (80, 100, 120, 'range')
+    assert c.loc['80—120户', 'indicator'] == 'households_per_grid'
+    assert tuple(c.loc['97.25%', ['value', 'base_value', 'indicator']]) == (0.9725, 2400, 'closure_rate')
+    assert tuple(c.loc['近40家', ['lower', 'upper', 'qualifier']]) == (35, 40, 'approx')
+
+
+def test_percent_without_base():
+    c = extract('回访满意率达100%。')
+    assert c.value.item() == 1.0 and math.isnan(c.base_value.item())
+
+
+def test_dates_apart_from_quantities():
+    c = extract('2021年9月起推行,1月15日召开推进会,3年来开展活动600余场次。')
+    assert c[['raw', 'kind']].values.tolist() == [['2021年9月', 'date'], ['1月15日', 'date'], ['3年', 'quantity'], ['600余场次', 'quantity']]
+    assert c.date.tolist()[:2] == ['2021-09', '--01-15']
+
+
+def test_labels_are_not_quantities():
+    c = extract('第一书记牵头,一是抓好三治融合,二是健全四级网格,拨打12345热线,时间8:30至11:30。')
+    assert 'quantity' not in set(c.kind), c[['raw', 'kind']]
+    assert set(c.raw) >= {'第一', '一是', '二是', '四级', '12345'}
+
+
+def test_damaged_figures_are_flagged_not_read():
+    c = extract('?024年全年处理纠纷2?0起,?月8日起实行。')
+    dmg = c[c.damaged]
+    assert {'?024年', '?月8日'} <= set(dmg.raw)
+    assert dmg.value.isna().all()
+    # no clean figure was read out of a damaged one
+    assert not ((c.value == 24) | (c.value == 0) | (c.value == 2)).any(), c[['raw', 'value', 'damaged']]
+
+
+def test_layout_break_inside_a_figure_context():
+    text = '今年以来,街道依托新时代文明实践站开展志愿服务活\n\n动860余场次,受益群众1.2万人次。'
+    c = extract(text).set_index('raw')
+    assert c.loc['860余场次', 'indicator'] == 'service_activities'
+    assert '\n' not in c.loc['860余场次', 'sentence']
+
+
+def test_to_observations_rejects_unreviewed_rows():
+    c = extract('配备网格员36名,另有?3名待定。', source_id='s')
+    with pytest.raises(ValueError, match='row 1'): to_observations(c, 'x')
+    obs = to_observations(c.iloc[:1], 'x')
+    assert obs.obs_id.tolist() == ['x-01'] and obs.offset.tolist() == [5] and obs.unit.tolist() == ['名']
+
+
+# --- properties -------------------------------------------------------------------------------------
+ALPHABET = st.sampled_from(list('0123456789.%％０１２３４５６７８９—-～至到余多近约逾以上万亿千百十一二两三四五六七八九个名户条件人次份起年月日网格党员率办结'
+                                '?？�()（）\n 。,、;：“”') + ['(bào)', '(wǎng)', '(gè)', '萬', '億', '個', '戶', '網'])
+MIXED = st.one_of(st.text(), st.lists(ALPHABET, max_size=60).map(''.join))
+PROPS = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPS
+@given(MIXED)
+def test_extract_never_raises_and_spans_hold(text):
+    c = extract(text)
+    for s, e, r in zip(c.start, c.end, c.raw):
+        assert text[s:e] == r
+
+
+@PROPS
+@given(MIXED)
+def test_bounds_are_ordered_whenever_set(text):
+    c = extract(text)
+    ok = c.value.notna()
+    assert (c.lower[ok] <= c.value[ok]).all() and (c.value[ok] <= c.upper[ok]).all()
+
+
+@PROPS
+@given(MIXED)
+def test_normalisation_is_idempotent(text):
+    once = normalize(text).text
+    assert normalize(once).text == once
+
+
+@PROPS
+@given(MIXED)
+def test_offset_map_is_monotone_and_in_range(text):
+    nz = normalize(text)
+    assert len(nz.starts) == len(nz.ends) == len(nz.text)
+    if len(nz.text):
+        assert (np.diff(nz.starts) >= 0).all() and (nz.starts < nz.ends).all() and nz.ends.max() <= len(text)
