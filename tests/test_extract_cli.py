@@ -1,0 +1,78 @@
+"""`govmodels extract`: encodings, errors, atomic output, and the five sources end to end."""
+import os, subprocess, sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from govmodels.data import Dataset, load, verify
+from govmodels.files import write_text_atomic, FileError
+from govmodels.text import to_observations
+
+GOVMODELS = Path(sys.executable).parent/'govmodels'
+
+
+def run(*args):
+    return subprocess.run([str(GOVMODELS), *args], capture_output=True, text=True)
+
+
+def test_encodings_are_detected(tmp_path):
+    (tmp_path/'g.txt').write_bytes('全街道共有志愿者860名。'.encode('gb18030'))
+    (tmp_path/'b.txt').write_bytes('全街道共有志願者860名。'.encode('big5'))
+    (tmp_path/'u.txt').write_bytes('\ufeff全街道共有志愿者860名。'.encode('utf-8'))
+    r = run('extract', *(str(tmp_path/f) for f in ('g.txt', 'b.txt', 'u.txt')))
+    assert r.returncode == 0, r.stderr
+    from io import StringIO
+    c = pd.read_csv(StringIO(r.stdout))
+    assert c.value.tolist() == [860] * 3 and c.encoding.tolist() == ['gb18030', 'big5', 'utf-8']
+
+
+@pytest.mark.parametrize('content,words', [(b'\x00\x01\x02binary', 'binary'), (b'\xff\xfe\xfd\xfc\x80\x81' * 3, 'cannot decode')])
+def test_unreadable_input_is_one_clear_line(tmp_path, content, words):
+    (tmp_path/'x.dat').write_bytes(content)
+    r = run('extract', str(tmp_path/'x.dat'))
+    assert r.returncode == 1 and words in r.stderr and 'x.dat' in r.stderr and 'Traceback' not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_missing_file_and_existing_output(tmp_path):
+    r = run('extract', str(tmp_path/'nope.txt'))
+    assert r.returncode == 1 and 'no such file' in r.stderr
+    (tmp_path/'a.txt').write_text('网格员52名。', encoding='utf-8')
+    (tmp_path/'out.csv').write_text('keep me', encoding='utf-8')
+    r = run('extract', str(tmp_path/'a.txt'), '--out', str(tmp_path/'out.csv'))
+    assert r.returncode == 1 and 'exists' in r.stderr
+    assert (tmp_path/'out.csv').read_text(encoding='utf-8') == 'keep me'
+    assert run('extract', str(tmp_path/'a.txt'), '--out', str(tmp_path/'out.csv'), '--force').returncode == 0
+    assert pd.read_csv(tmp_path/'out.csv').raw.tolist() == ['52名']
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path/'out.csv'
+    target.write_text('old', encoding='utf-8')
+    def boom(*a, **k): raise KeyboardInterrupt
+    monkeypatch.setattr(os, 'replace', boom)
+    with pytest.raises(KeyboardInterrupt): write_text_atomic(target, 'new', force=True)
+    assert target.read_text(encoding='utf-8') == 'old' and [p.name for p in tmp_path.iterdir()] == ['out.csv']
+
+
+@pytest.mark.skipif(not os.environ.get('GOVMODELS_SOURCE_DIR'), reason='GOVMODELS_SOURCE_DIR is not set: the five source texts are needed')
+def test_five_sources_end_to_end(tmp_path):
+    "Extract the five sources with the command, accept every clean figure with an indicator, and verify the locators."
+    seeds = Path(os.environ['GOVMODELS_SOURCE_DIR'])
+    ds = load()
+    files = [seeds/f for f in ds.sources.text_file]
+    out = tmp_path/'candidates.csv'
+    r = run('extract', *map(str, files), '--out', str(out))
+    assert r.returncode == 0, r.stderr
+    c = pd.read_csv(out, dtype={'raw': str, 'unit': str})
+    sid = dict(zip(ds.sources.text_file.str.removesuffix('.txt'), ds.sources.source_id))
+    accepted = c[(c.kind.isin(['quantity', 'year', 'date'])) & ~c.damaged & c.indicator.notna() & c.unit.isin(
+        ['个', '名', '户', '条', '件', '场次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%'])]
+    assert len(accepted) > 60
+    obs = pd.concat([to_observations(g, 'review', source_id=sid[s], first_number=1 + 1000 * i)
+                     for i, (s, g) in enumerate(accepted.groupby('source_id'))], ignore_index=True)
+    review = Dataset(sources=ds.sources, cases=ds.cases, models=ds.models, case_models=ds.case_models,
+                     indicators=ds.indicators, observations=obs)
+    bad = verify(review, seeds)
+    assert bad.empty, bad.head().to_string()
