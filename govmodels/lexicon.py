@@ -7,10 +7,10 @@ Docs: https://govmodels.github.io/govmodels/lexicon.html.md"""
 # %% auto #0
 __all__ = ['PEOPLE', 'RULES', 'suggest_indicator']
 
-# %% ../nbs/04a_lexicon.ipynb #aa0d8f14
+# %% ../nbs/04a_lexicon.ipynb #19170485
 import re
 
-# %% ../nbs/04a_lexicon.ipynb #64790344
+# %% ../nbs/04a_lexicon.ipynb #72c038d4
 PEOPLE = ('人', '名', '位')
 RULES = [
     # rates (percent)
@@ -80,12 +80,22 @@ RULES = [
 ]
 "(indicator, keyword pattern, measure words it goes with, weight[, a pattern the clause before must also hold]): the lexicon."
 
-_COMPILED = [(r[0], re.compile(r[1]), set(r[2]), r[3], re.compile(r[4]) if len(r) > 4 else None) for r in RULES]
+def _by_unit(rules) -> dict:
+    "For each measure word: one alternation of the keywords of the unconditional rules it admits (specific first), and its conditional rules."
+    out = {}
+    for u in {u for r in rules for u in r[2]}:
+        plain = [r for r in rules if u in r[2] and len(r) == 4]
+        alt = re.compile('|'.join(f'(?P<r{i}>{r[1]})' for i, r in enumerate(plain)))
+        cond = [(r[0], re.compile(r[1]), r[3], re.compile(r[4])) for r in rules if u in r[2] and len(r) > 4]
+        out[u] = (alt, {f'r{i}': (r[0], r[3]) for i, r in enumerate(plain)}, cond)
+    return out
+
+_BY_UNIT = _by_unit(RULES)
 _SEPARATORS = re.compile(r'[、,，;；:：]')
 _YEAR_BUILT = re.compile(r'建成|建于|始建')
 _YEAR_START = re.compile(r'成立|推行|以来|启动|开展|创建|实施|建立|组建|试点')
 
-# %% ../nbs/04a_lexicon.ipynb #2615770d
+# %% ../nbs/04a_lexicon.ipynb #e9e036b7
 def suggest_indicator(before: str, # Text of the clause before the figure
                       unit: str|None, # Measure word read after the figure ('%' for a percentage)
                       after: str='', # Text after the figure (and its unit) to the end of the sentence
@@ -102,12 +112,26 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     cut = [m.end() for m in _SEPARATORS.finditer(before)]
     window = before[cut[-1] if cut else 0:][-14:]            # the clause of this figure, not the previous list item
     ahead = after[:20]
+    if u not in _BY_UNIT: return None, 0.0
+    pattern, rules, conditional = _BY_UNIT[u]
+    n = len(window)
     best, score = None, 0.0
-    for ind, kw, units, w, requires in _COMPILED:
-        if u not in units or (requires is not None and not requires.search(window)): continue
-        scores = [w - 0.01 * (len(window) - m.end()) for m in kw.finditer(window)]
+    for m in pattern.finditer(window):
+        ind, w = rules[m.lastgroup]
+        sc = w - 0.01 * (n - m.end())
+        if sc > score: best, score = ind, sc
+    for m in pattern.finditer(ahead):
+        ind, w = rules[m.lastgroup]
+        i = m.start()
+        sc = w - 0.01 * i + (0.3 if i == 0 else (-0.1 if _SEPARATORS.search(ahead, 0, i) else 0.0))
+        if sc > score: best, score = ind, sc
+    for ind, kw, w, requires in conditional:           # rules that hold only with another word in the clause (新建 … 哨)
+        if not requires.search(window): continue
+        for m in kw.finditer(window):
+            sc = w - 0.01 * (n - m.end())
+            if sc > score: best, score = ind, sc
         for m in kw.finditer(ahead):
-            sep = _SEPARATORS.search(ahead, 0, m.start()) is not None
-            scores.append(w - 0.01 * m.start() + (0.3 if m.start() == 0 else 0.0) - (0.1 if sep else 0.0))
-        if scores and max(scores) > score: best, score = ind, max(scores)
+            i = m.start()
+            sc = w - 0.01 * i + (0.3 if i == 0 else (-0.1 if _SEPARATORS.search(ahead, 0, i) else 0.0))
+            if sc > score: best, score = ind, sc
     return best, round(min(max(score, 0.0), 1.0), 2)

@@ -7,9 +7,10 @@ Docs: https://govmodels.github.io/govmodels/text.html.md"""
 # %% auto #0
 __all__ = ['UNITS', 'CANDIDATE_COLUMNS', 'OBS_UNITS', 'Normalized', 'normalize', 'extract', 'to_observations']
 
-# %% ../nbs/04_text.ipynb #37585b33
+# %% ../nbs/04_text.ipynb #3666d564
 import re, unicodedata, bisect
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ import opencc
 from .bounds import figure_bounds, significant_unit
 from .lexicon import suggest_indicator
 
-# %% ../nbs/04_text.ipynb #d58bda1e
+# %% ../nbs/04_text.ipynb #9042bbec
 @dataclass
 class Normalized:
     "Normalised text with, for each of its characters, the input span it came from."
@@ -52,15 +53,14 @@ def _substitute(pattern, repl, text, starts, ends, attach=False):
     for i, e in extend: new_ends[i] = max(new_ends[i], e)
     return ''.join(pieces), np.concatenate(s_parts), new_ends
 
-# %% ../nbs/04_text.ipynb #a9582a9c
+# %% ../nbs/04_text.ipynb #a92be288
 _FOLD = {cp: unicodedata.normalize('NFKC', chr(cp)) for cp in range(0xFF01, 0xFF5F)}
 _FOLD = str.maketrans({**{k: v for k, v in _FOLD.items() if len(v) == 1}, 0x3000: ' ', 0x00A0: ' '})
 
+_WIDE = re.compile('[' + ''.join(sorted(chr(c) for c in _FOLD)) .replace('\\', '\\\\').replace(']', '\\]').replace('^', '\\^').replace('-', '\\-') + ']+')
 _TONED = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ'
 _PINYIN = re.compile(r'(?<=[\u3400-\u9fff])(?:\((?:(?=[a-zü]*[' + _TONED + r'])[a-zü' + _TONED + r']{1,7}|de|le|me|men|zi|ge|ba|ma|ne|zhe)\))+')
 _RANGE = re.compile(r'(?<=\d)[ \t]*(?:[—–－~～〜\-]+|至|到)[ \t]*(?=\d)')
-_BREAK = re.compile(r'[ \t]*\n\s*')
-_SENTENCE_END = set('。！？!?；;：:”」』）)】…')
 _DAMAGE = re.compile(r'[?\ufffd]')
 _T2S = opencc.OpenCC('t2s')
 
@@ -69,19 +69,27 @@ def _to_simplified(text: str) -> str:
     out = _T2S.convert(text)
     return out if len(out) == len(text) else ''.join(c if len(s := _T2S.convert(c)) != 1 else s for c in text)
 
+_CANDIDATE_BREAK = re.compile(r'(?<![。！？!?；;：:”」』）)】…\s])[ \t]*\n\s*(?=[\u3400-\u9fff\d“「(])')
+
 def _join_layout_breaks(text, starts, ends, min_line=20):
-    "Join line breaks that cut a long line (>= `min_line` characters) before a Chinese character or digit, mid-sentence."
-    line_start = [0]
+    "Join line breaks that cut a long line (>= `min_line` characters) mid-sentence, before a Chinese character or digit."
+    joined = []                                   # spans of the breaks joined so far, in order
+    def line_start(a):
+        "Start of the line, as joined so far, that ends at position a."
+        p, k = text.rfind('\n', 0, a), len(joined) - 1
+        while p >= 0 and k >= 0:
+            ja, jb = joined[k]
+            if p >= jb: break                      # a break after the last joined one: it was kept
+            if p >= ja: p = text.rfind('\n', 0, ja)  # inside a joined break: the line goes on before it
+            k -= 1
+        return p + 1
     def repl(m):
         a, b = m.span()
-        prev = text[line_start[0]:a]
-        nxt = text[b:b + 1]
-        visible = len(prev) - sum(map(str.isspace, prev))    # joined breaks do not count, so a second pass decides alike
-        if visible >= min_line and prev[-1:] not in _SENTENCE_END and re.match(r'[\u3400-\u9fff\d“「(]', nxt): return ''
-        line_start[0] = b
+        prev = text[line_start(a):a]
+        if len(prev) - sum(map(str.isspace, prev)) >= min_line:   # joined breaks do not count, so a second pass decides alike
+            joined.append((a, b)); return ''
         return None
-    # line_start must follow kept breaks only, so the decision for a break sees the line as joined so far
-    return _substitute(_BREAK, repl, text, starts, ends)
+    return _substitute(_CANDIDATE_BREAK, repl, text, starts, ends)
 
 def normalize(text: str, # Text of an article, as decoded from its file
              ) -> Normalized: # The normal form with its offset map and damage marks
@@ -89,14 +97,14 @@ def normalize(text: str, # Text of an article, as decoded from its file
     if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
     n = len(text)
     starts, ends = np.arange(n, dtype=np.int64), np.arange(1, n + 1, dtype=np.int64)
-    t = text.translate(_FOLD)
+    t = _WIDE.sub(lambda m: m.group().translate(_FOLD), text) if _WIDE.search(text) else text
     t, starts, ends = _substitute(_PINYIN, lambda m: '', t, starts, ends, attach=True)
     t = _to_simplified(t)
     t, starts, ends = _substitute(_RANGE, lambda m: '-', t, starts, ends)
     t, starts, ends = _join_layout_breaks(t, starts, ends)
     return Normalized(t, starts, ends, np.array([m.start() for m in _DAMAGE.finditer(t)], dtype=np.int64))
 
-# %% ../nbs/04_text.ipynb #48085525
+# %% ../nbs/04_text.ipynb #addfa00b
 UNITS = ('平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
          '批', '届', '位', '种', '类', '处', '间', '元', '吨', '米', '亩', '倍', '岁', '天', '年', '周', '轮', '顶', '台')
@@ -105,28 +113,32 @@ UNITS = ('平方公里', '平方米', '人次', '场次', '户次', '件次', '�
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
 _CN_DIGITS = '零〇一二两三四五六七八九十百千万亿几'
 _MASTER = re.compile(
-    r'(?P<date>(?:(?P<y>[\d?]{4})年)(?:(?P<m>[\d?]{1,2})月(?:(?P<d>[\d?]{1,2})日)?)?'
+    rf'(?=[\d?{_CN_DIGITS}])'          # a first-character check lets the regex engine skip the text between figures
+    r'(?:(?P<date>(?:(?P<y>[\d?]{4})年)(?:(?P<m>[\d?]{1,2})月(?:(?P<d>[\d?]{1,2})日)?)?'
     r'|(?P<m2>[\d?]{1,2})月(?:(?P<d2>[\d?]{1,2})日|(?P<part>初|中旬|下旬|上旬|底|末))?)'
     r'|(?P<ar>\d+(?:\.\d+)?)(?:-(?P<ar2>\d+(?:\.\d+)?))?'
-    rf'|(?P<cn>[{_CN_DIGITS}]+)')
+    rf'|(?P<cn>[{_CN_DIGITS}]+))')
 _AFTER = re.compile(rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|左右|之久|多|余)?')
 _CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|左右|之久|多|余)?')
 _PREFIXES = (('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))
+_PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家'}
 _MULT = {'万': 1e4, '亿': 1e8}
 
 _BARE = {'十': 10.0, '百': 100.0, '千': 1000.0, '万': 1e4, '亿': 1e8}
 
+@lru_cache(maxsize=4096)
 def _cn_value(s: str) -> float|None:
     "Value of a run of Chinese numerals (None when it is not a number)."
     if s in _BARE: return _BARE[s]
     try: return float(cn2an.cn2an(s, 'smart'))
     except (ValueError, KeyError, TypeError): return None
 
-# %% ../nbs/04_text.ipynb #cb99154f
+# %% ../nbs/04_text.ipynb #6f2b789a
 def _prefix(t: str, i: int, chinese: bool=False) -> tuple:
     "The qualifying word just before position i, as (marker, length), or (None, 0); 上 (上千, 上万) only before Chinese numerals."
+    if not i or t[i - 1] not in _PREFIX_LAST: return None, 0        # fast path: most figures have no prefix
     for word, marker in _PREFIXES:
         if i >= len(word) and t.startswith(word, i - len(word)) and (word != '上' or chinese): return marker, len(word)
     return None, 0
@@ -188,12 +200,13 @@ def _read(t: str, m) -> tuple|None:
     return dict(value=val, lower=lo, upper=hi, qualifier=qual, is_percent=pct, unit='%' if pct else unit, kind=kind,
                 date=None, damaged=False), a - plen, b
 
-# %% ../nbs/04_text.ipynb #186ee665
+# %% ../nbs/04_text.ipynb #d1c5fbc8
 CANDIDATE_COLUMNS = ['source_id', 'start', 'end', 'raw', 'value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind',
                      'date', 'damaged', 'indicator', 'confidence', 'base_value', 'base_raw', 'sentence']
 "Columns of `extract`'s result."
 
 _SENT = re.compile(r'[。！？!?；;\n]')
+_FIELD_KEYS = ('value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind', 'date', 'damaged')
 
 def extract(text: str, # Text of an article (Simplified or Traditional, annotations and damage allowed)
             source_id: str|None=None, # Identifier to put in every row
@@ -203,33 +216,39 @@ def extract(text: str, # Text of an article (Simplified or Traditional, annotati
     t = nz.text
     cuts = [m.start() for m in _SENT.finditer(t)]
     damage = set(nz.damage.tolist())
-    rows, last_qty = [], None
-    pos = 0
+    cols = {k: [] for k in CANDIDATE_COLUMNS}
+    c_src, c_start, c_end, c_raw, c_ind, c_conf, c_bv, c_br, c_sent = (cols[k] for k in (
+        'source_id', 'start', 'end', 'raw', 'indicator', 'confidence', 'base_value', 'base_raw', 'sentence'))
+    last_qty = None
+    pos, n_cuts, t_len = 0, len(cuts), len(t)
     while (m := _MASTER.search(t, pos)) is not None:
         r = _read(t, m)
         pos = m.end() if r is None else max(m.end(), r[2])       # resume after what the figure's suffix consumed
         if r is None: continue
         fields, a, b = r
-        if (a - 1) in damage or b in damage:                 # a damage mark touches the figure: never read it as clean
+        if damage and ((a - 1) in damage or b in damage):         # a damage mark touches the figure: never read it as clean
             a, b = (a - 1, b) if (a - 1) in damage else (a, b + 1)
             fields.update(value=np.nan, lower=np.nan, upper=np.nan, damaged=True)
         k = bisect.bisect_left(cuts, a)
-        s0, s1 = (cuts[k - 1] + 1 if k else 0), (cuts[k] if k < len(cuts) else len(t))
-        sentence = t[s0:s1].strip()
-        ind, conf = suggest_indicator(t[s0:a], fields['unit'], t[b:s1], fields['is_percent'], fields['kind'])
+        s0, s1 = (cuts[k - 1] + 1 if k else 0), (cuts[k] if k < n_cuts else t_len)
+        ind, conf = suggest_indicator(t[max(s0, a - 24):a], fields['unit'], t[b:min(s1, b + 24)], fields['is_percent'], fields['kind'])
         base_value = base_raw = None
         if fields['is_percent'] and last_qty is not None and last_qty[0] >= s0:
             base_value, base_raw = last_qty[1], last_qty[2]
-        start, end = nz.span(a, b)
-        rows.append(dict(source_id=source_id, start=start, end=end, raw=text[start:end], **fields, indicator=ind, confidence=conf,
-                         base_value=base_value, base_raw=base_raw, sentence=sentence))
+        start, end = int(nz.starts[a]), int(nz.ends[b - 1])
+        raw = text[start:end]
+        c_src.append(source_id); c_start.append(start); c_end.append(end); c_raw.append(raw); c_ind.append(ind); c_conf.append(conf)
+        c_bv.append(base_value); c_br.append(base_raw); c_sent.append((s0, s1))
+        for key in _FIELD_KEYS: cols[key].append(fields[key])
         if fields['kind'] == 'quantity' and not fields['is_percent'] and not fields['damaged']:
-            last_qty = (a, fields['value'], text[start:end])
-    out = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+            last_qty = (a, fields['value'], raw)
+    sentences = {}
+    cols['sentence'] = [sentences.get(k) or sentences.setdefault(k, t[k[0]:k[1]].strip()) for k in c_sent]
+    out = pd.DataFrame(cols, columns=CANDIDATE_COLUMNS)
     return out.astype({'start': 'int64', 'end': 'int64', 'value': 'float64', 'lower': 'float64', 'upper': 'float64',
                        'is_percent': 'bool', 'damaged': 'bool', 'confidence': 'float64', 'base_value': 'float64'})
 
-# %% ../nbs/04_text.ipynb #04695813
+# %% ../nbs/04_text.ipynb #e307a768
 OBS_UNITS = {'个', '名', '户', '条', '件', '场次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%'}
 _UNIT_TO_OBS = {'亿元': '元', '万元': '元'}
 

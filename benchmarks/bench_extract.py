@@ -1,0 +1,141 @@
+"""Throughput of govmodels.text (normalize + extract) on a generated corpus, side by side with
+(a) a bare `re.finditer(r"\\d+")` scan of the same text, the floor no extractor can beat, and
+(b) a naive pipeline: jieba segmentation, then cn2an on every token (timed on a sample: it is slow).
+
+The corpus (>= 20 MB of UTF-8) is recombined, with a fixed seed, from sentence templates written for
+this benchmark in the style of grassroots-governance reports: mostly Simplified, about one document
+in six in Traditional script with pinyin annotations, a few damaged characters and layout breaks.
+Each document mixes 0-2 sentences full of figures (one on average) with 10-12 sentences of prose, so that the corpus
+has about as many figures per kilobyte as the five archived articles (about 5 candidates per KB;
+printed for comparison when GOVMODELS_SOURCE_DIR is set). Throughput depends on that density:
+the per-figure work is Python, the scan between figures is the regex engine's.
+
+    python benchmarks/bench_extract.py [--mb 20] [--seed 0]
+
+Last line: mb_per_s=<x> ratio_to_bare_scan=<x/floor> speedup_vs_naive=<x/naive>
+"""
+import argparse, random, re, sys, time
+
+from govmodels.text import extract
+
+TEMPLATES = [
+    '{year}年{month}月以来,{place}按每{a}至{b}户划分网格{n}个,配齐专职网格员{m}名、楼栋长{k}{q}名。',
+    '今年以来,{place}通过随手拍小程序收到群众反馈问题{n}条,办结率{pct}%。',
+    '{place}共处置雷锋哨{n}个、热线哨{m}个、攻坚哨{k}个,基本实现小事不出网格。',
+    '截至目前,{place}已成立小区党组织{n}个,覆盖{m}个小区,建成党群服务站{k}个。',
+    '{place}组建{n}支志愿服务队,开展活动{m}{q}场次,服务群众{w}万{q}人次。',
+    '{place}辖{n}个社区{k}个村,辖区面积{area}平方公里,常住人口{w}万人。',
+    '排查安全隐患{n}条,处理矛盾纠纷{m}起,化解率达{pct}%,发放普法宣传单{k}{q}份。',
+    '{place}产业链产值{n}多亿元,带动群众人均增收{m}元以上,近{k}家企业参与。',
+    '第一书记牵头,一是抓好三治融合,二是健全四级网格,三是推动三社联动。',
+    '会议强调,要坚持党建引领,推动共建共治共享,不断提升群众的获得感、幸福感、安全感。',
+    '居民说:“有了网格员,大事小情都有人管,我们很放心。”',
+]
+TRADITIONAL = [
+    '{place}轄(xiá){n}個(gè)社區(qū),配齊專職網(wǎng)格員{m}名,發(fā)放宣傳單{k}余份。',
+    '今年來(lái),“網(wǎng)格化服務(wù)”收集上報(bào)問題{n}條,解決矛盾糾紛{m}余件。',
+    '3年來(lái),共開展志願服務(wù)活動(dòng){n}余場(chǎng)次,覆蓋群眾{w}萬(wàn)余人。',
+    '?024年{month}月初,網(wǎng)格員協(xié)調(diào)電力公司修復(fù)路燈,?月{day}日完成。',
+]
+PROSE = [
+    '会议强调,要坚持和发展新时代枫桥经验,把矛盾纠纷化解在基层、解决在萌芽状态。',
+    '社区党委书记介绍,小区议事会每月召开一次,居民有事可以当面商量。',
+    '网格员每天走街串巷,收集社情民意,第一时间把问题反映到街道。',
+    '近年来,当地坚持党建引领,整合各方资源,探索出一条精细化治理的新路子。',
+    '“以前遇到问题不知道找谁,现在一个电话就有人上门。”一位老党员说。',
+    '街道还组织法律顾问进小区,为群众提供咨询服务,引导大家依法表达诉求。',
+    '下一步,该区将继续完善平台功能,推动数据共享,让群众办事少跑腿。',
+    '物业公司、业主委员会和社区居委会定期碰头,协商解决停车难、充电难等问题。',
+    '志愿者们还为独居老人送去米面油,帮助打扫卫生,陪他们拉家常。',
+    '评选活动引导居民崇德向善,邻里关系更加和睦,社区氛围更加温馨。',
+    '相关负责人表示,将把群众满意度作为检验工作成效的重要标准。',
+    '该项目由街道牵头实施,资金由区财政予以保障,预计年底前完工。',
+]
+PLACES = ['某街道', '东城社区', '河西镇', '城南区', '新塘村', '下游街道', '北湖社区', '山前镇']
+
+
+def fill(tpl, rnd):
+    return tpl.format(year=rnd.randint(2015, 2025), month=rnd.randint(1, 12), day=rnd.randint(1, 28), place=rnd.choice(PLACES),
+                      a=rnd.choice([5, 100, 200, 300]), b=rnd.choice([15, 200, 400, 500]), n=rnd.randint(2, 20000),
+                      m=rnd.randint(2, 9000), k=rnd.randint(2, 3000), q=rnd.choice(['', '余', '多']),
+                      pct=f'{rnd.uniform(90, 100):.2f}', w=f'{rnd.uniform(1, 9):.2f}', area=f'{rnd.uniform(5, 60):.2f}')
+
+
+def corpus(mb, seed=0):
+    "Documents of 8-20 sentences, joined until the UTF-8 size reaches `mb` megabytes."
+    rnd, docs, size = random.Random(seed), [], 0
+    while size < mb * 1e6:
+        trad = rnd.random() < 1 / 6
+        pool = TRADITIONAL if trad else TEMPLATES
+        sents = [fill(rnd.choice(pool), rnd) for _ in range(rnd.choice((0, 1, 1, 2)))] + rnd.sample(PROSE, rnd.randint(10, 12))
+        rnd.shuffle(sents)
+        if rnd.random() < 0.3:                       # a page-layout break inside a long sentence
+            i = rnd.randrange(len(sents)); s = sents[i]; cut = len(s) // 2; sents[i] = s[:cut] + '\n\n' + s[cut:]
+        doc = '\n'.join(sents) + '\n\n'
+        docs.append(doc); size += len(doc.encode('utf-8'))
+    return docs
+
+
+def chunks(docs, target=1_000_000):
+    "Documents grouped into texts of about `target` characters (a batch per extract call)."
+    out, cur, n = [], [], 0
+    for d in docs:
+        cur.append(d); n += len(d)
+        if n >= target: out.append(''.join(cur)); cur, n = [], 0
+    if cur: out.append(''.join(cur))
+    return out
+
+
+def best_of(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--mb', type=float, default=20.0); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--naive-mb', type=float, default=0.3, help='size of the sample the naive pipeline is timed on')
+    a = p.parse_args(argv)
+    docs = corpus(a.mb, a.seed)
+    texts = chunks(docs)
+    text = ''.join(texts)
+    mb = len(text.encode('utf-8')) / 1e6
+    print(f'corpus: {mb:.1f} MB, {len(text):,} characters, {len(docs):,} documents, {len(texts)} batches', file=sys.stderr)
+
+    digits = re.compile(r'\d+')
+    t_floor = best_of(lambda: sum(1 for _ in digits.finditer(text)), 3)
+    n_rows = [0]
+    def run(): n_rows[0] = sum(len(extract(t)) for t in texts)
+    t_ours = best_of(run, 2)
+
+    import jieba, cn2an
+    jieba.setLogLevel(60); jieba.initialize()
+    sample = text[: int(len(text) * a.naive_mb / mb)]
+    sample_mb = len(sample.encode('utf-8')) / 1e6
+    def naive():
+        found = []
+        for tok in jieba.lcut(sample):
+            try: found.append(cn2an.cn2an(tok, 'smart'))
+            except Exception: pass
+        return found
+    t_naive = best_of(naive, 1)
+
+    ours, floor, slow = mb / t_ours, mb / t_floor, sample_mb / t_naive
+    density = n_rows[0] / (mb * 1000)
+    import os
+    from pathlib import Path
+    seeds = os.environ.get('GOVMODELS_SOURCE_DIR')
+    if seeds:
+        files = sorted(Path(seeds).glob('*.txt'))
+        n = sum(len(extract(f.read_text(encoding='utf-8'))) for f in files)
+        kb = sum(f.stat().st_size for f in files) / 1000
+        print(f'density: corpus {density:.1f} candidates/KB; the archived sources {n / kb:.1f} candidates/KB', file=sys.stderr)
+    print(f'normalize+extract: {ours:.1f} MB/s ({n_rows[0]:,} candidates, {n_rows[0] / t_ours:,.0f}/s); bare \\d+ scan: {floor:.1f} MB/s; '
+          f'jieba+cn2an: {slow:.3f} MB/s on a {sample_mb:.2f} MB sample', file=sys.stderr)
+    print(f'mb_per_s={ours:.2f} ratio_to_bare_scan={ours / floor:.3f} speedup_vs_naive={ours / slow:.1f}')
+
+
+if __name__ == '__main__':
+    main()
