@@ -7,7 +7,7 @@ Docs: https://govmodels.github.io/govmodels/cli.html.md"""
 # %% auto #0
 __all__ = ['report', 'extract_files', 'main']
 
-# %% ../nbs/09_cli.ipynb #a5690bec
+# %% ../nbs/09_cli.ipynb #57fc30d3
 import argparse, io, sys
 from pathlib import Path
 
@@ -16,12 +16,13 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .checks import DataError
-from .data import load
+from .data import load, validate
+from .checks import describe_problem
 from .files import FileError, read_text, write_text_atomic
 from .summary import summary_text
 from .text import extract
 
-# %% ../nbs/09_cli.ipynb #616a4fb1
+# %% ../nbs/09_cli.ipynb #d3aec0c8
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='govmodels', description='Compare grassroots governance models on published figures.')
     p.add_argument('--version', action='version', version=f'govmodels {__version__}')
@@ -29,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     rep = sub.add_parser('report', help='summarise the evidence dataset')
     rep.add_argument('--data', metavar='DIR', help='folder of a data package (default: the bundled dataset)')
+    va = sub.add_parser('validate', help='check a data package and list every problem')
+    va.add_argument('data', metavar='DIR', help='folder of the data package')
     ex = sub.add_parser('extract', help='extract candidate figures from article texts')
     ex.add_argument('files', nargs='+', metavar='FILE', help='text files of articles')
     ex.add_argument('--out', metavar='CSV', help='write the candidates here (default: standard output)')
@@ -58,6 +61,11 @@ def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.command == 'report': print(report(args.data))
+        elif args.command == 'validate':
+            probs = validate(args.data)
+            for r in probs.itertuples(index=False): print(describe_problem(r))
+            print(f"{len(probs)} problem(s) in {args.data}" if len(probs) else f"{args.data}: valid data package", file=sys.stderr)
+            return 1 if len(probs) else 0
         elif args.command == 'extract':
             if args.out and Path(args.out).exists() and not args.force:
                 raise FileError(f"{args.out}: exists; use --force to overwrite it")
@@ -69,3 +77,7 @@ def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
         if args.debug: raise
         print(f'govmodels: {e}', file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        if args.debug: raise
+        print('govmodels: interrupted', file=sys.stderr)
+        return 130
