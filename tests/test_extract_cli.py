@@ -76,3 +76,20 @@ def test_five_sources_end_to_end(tmp_path):
                      indicators=ds.indicators, observations=obs)
     bad = verify(review, seeds)
     assert bad.empty, bad.head().to_string()
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from govmodels.files import decode_bytes  # noqa: E402
+from govmodels.text import extract  # noqa: E402
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.text(max_size=200).map(lambda s: s.encode('gb18030', errors='ignore'))),
+       st.floats(0, 1))
+def test_random_and_truncated_bytes_never_crash_reading_and_extraction(data, frac):
+    "Whatever the bytes (random, or GB18030 text cut anywhere), reading fails only with FileError and extraction never fails."
+    for chunk in (data, data[: int(len(data) * frac)]):
+        try: text, _ = decode_bytes(chunk, 'x.txt')
+        except FileError: continue
+        c = extract(text)
+        assert all(text[s:e] == r for s, e, r in zip(c.start, c.end, c.raw))
