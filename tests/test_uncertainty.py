@@ -1,0 +1,79 @@
+"""uncertainty(): estimators against SALib, rank summaries against brute force, base scores against composite."""
+import numpy as np
+import pandas as pd
+import pytest
+from SALib.analyze import sobol as sobol_analyze
+
+from govmodels import composite as C
+from govmodels.uncertainty import uncertainty
+
+
+def table(n=7, k=4, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(rng.uniform(1, 100, (n, k)), columns=[f'i{j}' for j in range(k)], index=[f'u{i}' for i in range(n)])
+
+
+CHOICES = dict(normalizations=('minmax', 'rank', 'vector'), weightings=('equal', 'critic'), aggregations=('arithmetic', 'topsis'),
+               concentration=30)
+
+
+def test_sensitivity_indices_match_salib():
+    df = table()
+    res = uncertainty(df, **CHOICES, n_draws=1200, random_state=5, keep_draws=True)
+    assert res.design == 'sobol' and res.draws.shape == (res.n_draws, len(df))
+    problem = {'num_vars': len(res.factors), 'names': res.factors, 'bounds': [[0, 1]] * len(res.factors)}
+    for j, unit in enumerate(df.index):
+        y = res.draws[:, j].astype(float)
+        if y.var() == 0: continue
+        si = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=2, seed=1)
+        np.testing.assert_allclose(res.sensitivity_by_unit.loc[unit, 'first_order'].to_numpy(), si['S1'], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(res.sensitivity_by_unit.loc[unit, 'total'].to_numpy(), si['ST'], rtol=1e-9, atol=1e-12)
+
+
+def test_rank_summaries_match_brute_force():
+    df = table(9, 5, seed=2)
+    res = uncertainty(df, **CHOICES, n_draws=3000, random_state=1, keep_draws=True, sensitivity=False)
+    d = res.draws
+    for q, col in ((0.05, 'rank_p05'), (0.5, 'median_rank'), (0.95, 'rank_p95')):
+        np.testing.assert_array_equal(res.ranks[col].to_numpy(), np.quantile(d, q, axis=0, method='inverted_cdf'))
+    shift = np.abs(d - res.ranks.base_rank.to_numpy()).mean(axis=0)
+    np.testing.assert_allclose(res.ranks.mean_rank_shift.to_numpy(), shift, rtol=1e-12)
+    assert (np.sort(d, axis=1) == np.arange(1, len(df) + 1)).all()          # every draw ranks every unit once
+
+
+@pytest.mark.parametrize('agg', ['arithmetic', 'topsis', 'grey_relational', 'geometric'])
+def test_base_scores_agree_with_composite(agg):
+    df = table(12, 5, seed=3)
+    hib = [True, False, True, True, False]
+    res = uncertainty(df, hib, normalizations=('minmax',), weightings=('entropy',), aggregations=(agg,), n_draws=10, random_state=0)
+    w = C.entropy_weights(df, hib)
+    want = {'arithmetic': lambda: C.aggregate(C.normalize(df, 'minmax', hib), w),
+            'topsis': lambda: C.topsis(df, w, hib, normalization='minmax'),
+            'grey_relational': lambda: C.grey_relational(df, w, hib),
+            'geometric': lambda: C.aggregate(C.normalize(df, 'minmax', hib, range=(1, 100)), w, 'geometric')}[agg]()
+    np.testing.assert_allclose(res.ranks.base_score.to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+def test_tight_dirichlet_keeps_the_base_ranking():
+    df = table(15, 6, seed=4)
+    res = uncertainty(df, aggregations=('topsis',), normalizations=('vector',), concentration=1e9, n_draws=500, random_state=0)
+    assert (res.ranks.rank_p05 == res.ranks.base_rank).all() and (res.ranks.rank_p95 == res.ranks.base_rank).all()
+
+
+def test_data_bounds_move_ranks_only_where_bounds_overlap():
+    df = pd.DataFrame({'a': [10.0, 20, 30, 40], 'b': [1.0, 2, 3, 4]}, index=list('wxyz'))
+    lo, hi = df.copy(), df.copy()
+    lo.loc['x'], hi.loc['x'] = [20.0, 2.0], [35.0, 3.5]          # x may overtake y, never z
+    res = uncertainty(df, lower=lo, upper=hi, n_draws=400, random_state=0).ranks
+    assert res.loc['z', ['rank_p05', 'rank_p95']].tolist() == [1, 1] and res.loc['w', 'rank_p95'] == 4
+    assert res.loc['x', 'rank_p05'] == 2 and res.loc['x', 'rank_p95'] == 3
+
+
+def test_seeded_runs_are_identical_and_inputs_are_checked():
+    df = table()
+    a = uncertainty(df, **CHOICES, n_draws=300, random_state=9)
+    b = uncertainty(df, **CHOICES, n_draws=300, random_state=9)
+    pd.testing.assert_frame_equal(a.ranks, b.ranks); pd.testing.assert_frame_equal(a.sensitivity, b.sensitivity)
+    with pytest.raises(ValueError, match='concentration must be > 0'): uncertainty(df, concentration=0)
+    with pytest.raises(ValueError, match='n_draws must be a positive integer'): uncertainty(df, n_draws=0)
+    with pytest.raises(ValueError, match='lower <= df <= upper'): uncertainty(df, lower=df + 1, upper=df + 2)
