@@ -23,7 +23,7 @@ test: $(STAMP)
 
 # The main job on the bundled data.
 report: $(STAMP)
-	$(BIN)/govmodels report
+	$(BIN)/govmodels report --out report
 
 # README.md is generated from nbs/index.ipynb (offline: Quarto is not needed).
 readme: $(STAMP)

@@ -7,7 +7,7 @@ Docs: https://govmodels.github.io/govmodels/cli.html.md"""
 # %% auto #0
 __all__ = ['report', 'extract_files', 'main']
 
-# %% ../nbs/09_cli.ipynb #57fc30d3
+# %% ../nbs/09_cli.ipynb #42905329
 import argparse, io, sys
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .files import FileError, read_text, write_text_atomic
 from .summary import summary_text
 from .text import extract
 
-# %% ../nbs/09_cli.ipynb #d3aec0c8
+# %% ../nbs/09_cli.ipynb #4ea86a66
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='govmodels', description='Compare grassroots governance models on published figures.')
     p.add_argument('--version', action='version', version=f'govmodels {__version__}')
@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     rep = sub.add_parser('report', help='summarise the evidence dataset')
     rep.add_argument('--data', metavar='DIR', help='folder of a data package (default: the bundled dataset)')
+    rep.add_argument('--out', metavar='DIR', default='report', help='folder to write the report into (default: report)')
+    rep.add_argument('--format', choices=('html', 'md', 'both'), default='both', help='which renderings to write (default: both)')
     va = sub.add_parser('validate', help='check a data package and list every problem')
     va.add_argument('data', metavar='DIR', help='folder of the data package')
     ex = sub.add_parser('extract', help='extract candidate figures from article texts')
@@ -39,9 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument('--force', action='store_true', help='replace --out if it exists')
     return p
 
-def report(data=None) -> str:
-    "The text `govmodels report` prints for the data package `data` (None: bundled)."
-    return summary_text(load(data))
+def report(data=None, out=None, fmt='both') -> str:
+    "Summary text of the data package `data` (None: bundled); with `out`, also write the report there."
+    ds = load(data)
+    text = summary_text(ds)
+    if out is not None:
+        from govmodels.report import write_report
+        written = write_report(ds, out, formats=('html', 'md') if fmt == 'both' else (fmt,))
+        text += f"\n\nReport written to {written}/" + ('index.html' if fmt != 'md' else 'report.md')
+    return text
 
 def extract_files(files: list, # Paths of article texts
                   encoding: str|None=None, # Declared encoding, or None to detect
@@ -60,7 +68,7 @@ def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
     "Entry point of the `govmodels` command."
     args = _parser().parse_args(argv)
     try:
-        if args.command == 'report': print(report(args.data))
+        if args.command == 'report': print(report(args.data, args.out, args.format))
         elif args.command == 'validate':
             probs = validate(args.data)
             for r in probs.itertuples(index=False): print(describe_problem(r))

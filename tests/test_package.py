@@ -43,8 +43,8 @@ def _govmodels(*args):
     return subprocess.run([str(BIN/'govmodels'), *args], capture_output=True, text=True)
 
 
-def test_report_prints_every_case():
-    r = _govmodels('report')
+def test_report_prints_every_case(tmp_path):
+    r = _govmodels('report', '--out', str(tmp_path/'r'))
     assert r.returncode == 0, r.stderr
     for case in load().cases.case_id: assert f'\n{case}: ' in r.stdout
     assert 'bounded' in r.stdout
