@@ -7,7 +7,7 @@ Docs: https://govmodels.github.io/govmodels/uncertainty.html.md"""
 # %% auto #0
 __all__ = ['WEIGHTINGS', 'AGGREGATIONS', 'SUMMARY_COLUMNS', 'UncertaintyResult', 'uncertainty', 'plot_rank_intervals']
 
-# %% ../nbs/11_uncertainty.ipynb #bd51b2b9
+# %% ../nbs/11_uncertainty.ipynb #d1e07d82
 import math
 from dataclasses import dataclass, field
 
@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from .composite import (_matrix, directions, _weights, normalize_array, NORMALIZATIONS,
                                  entropy_weights, critic_weights, pca_weights)
 
-# %% ../nbs/11_uncertainty.ipynb #17d966d5
+# %% ../nbs/11_uncertainty.ipynb #c19446e4
 WEIGHTINGS = ('equal', 'user', 'entropy', 'entropy_raw', 'critic', 'pca')
 AGGREGATIONS = ('arithmetic', 'geometric', 'topsis', 'grey_relational')
 "Weighting schemes and aggregations `uncertainty` can draw from."
@@ -42,7 +42,7 @@ class UncertaintyResult:
         return (f"UncertaintyResult({len(self.ranks)} units, {self.n_draws:,} draws ({self.design}); "
                 f"varied: {', '.join(self.factors) or 'nothing'})")
 
-# %% ../nbs/11_uncertainty.ipynb #0b71819a
+# %% ../nbs/11_uncertainty.ipynb #00c13ffc
 class _Scorer:
     "Precomputed matrices of one (normalisation, aggregation) pair; scores for a batch of weight vectors."
     def __init__(self, x: np.ndarray, hib: np.ndarray, normalization: str, aggregation: str, dtype=np.float32):
@@ -74,7 +74,7 @@ class _Scorer:
         s = w @ self.m
         return np.exp(s, out=s) if self.agg == 'geometric' else s
 
-# %% ../nbs/11_uncertainty.ipynb #0f3f6b63
+# %% ../nbs/11_uncertainty.ipynb #b11dcb81
 class _Counts:
     "Per-unit histograms of ranks (exact or binned) and moments of rescaled scores, filled draw batch by draw batch."
     def __init__(self, n: int, rank_bins: int):
@@ -105,7 +105,7 @@ class _Counts:
         cum = counts.cumsum(axis=1)
         return (cum < q * self.draws).sum(axis=1)
 
-# %% ../nbs/11_uncertainty.ipynb #42524603
+# %% ../nbs/11_uncertainty.ipynb #b5def8ba
 def _base_weights(scheme: str, df: pd.DataFrame, hib: np.ndarray, user) -> np.ndarray:
     if scheme == 'equal': return np.full(df.shape[1], 1 / df.shape[1])
     if scheme == 'user':
@@ -278,7 +278,7 @@ def uncertainty(df, # Units × indicators
     return UncertaintyResult(summary, sens_df, counts.draws, design, factors, 1.0 if rank_bins == n else width, base,
                              by_unit, np.concatenate(kept) if keep_draws else None)
 
-# %% ../nbs/11_uncertainty.ipynb #6f77ef92
+# %% ../nbs/11_uncertainty.ipynb #de2f099e
 def plot_rank_intervals(result: UncertaintyResult, # The result of `uncertainty`
                         labels: dict|None=None, # Display name per unit (default: the index)
                         max_units: int=60, # Show at most this many units (evenly spaced by median rank)
@@ -297,6 +297,6 @@ def plot_rank_intervals(result: UncertaintyResult, # The result of `uncertainty`
         ax.plot(r.base_rank, y, '|', color='C3', ms=10, label='base rank')
         ax.set_yticks(y, [str((labels or {}).get(i, i)) for i in r.index], fontsize=8)
         ax.set_xlabel('rank (1 = best); bar: 5–95% of draws')
-        ax.legend(frameon=False, loc='lower right', fontsize=8)
+        ax.legend(frameon=False, loc='upper left', bbox_to_anchor=(1.01, 1.0), fontsize=8)
         ax.set_title(title or f'Rank intervals over {result.n_draws:,} draws')
     return fig
