@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test report readme export clean-nbs bench
+.PHONY: install test report readme export docs bench
 
 # Create the virtual environment and install the package with its dev extras
 # (re-run whenever pyproject.toml changes).
@@ -34,6 +34,10 @@ readme: $(STAMP)
 export: $(STAMP)
 	$(BIN)/nbdev-clean
 	$(BIN)/nbdev-export
+
+# The documentation site, offline (nbdev processing + smalldocs; no Quarto needed): _docs/
+docs: $(STAMP)
+	$(BIN)/python tools/docs.py
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

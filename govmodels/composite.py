@@ -8,12 +8,12 @@ Docs: https://govmodels.github.io/govmodels/composite.html.md"""
 __all__ = ['NORMALIZATIONS', 'RANDOM_INDEX', 'directions', 'normalize_array', 'normalize', 'entropy_weights', 'critic_weights',
            'pca_weights', 'ahp_weights', 'aggregate', 'topsis', 'grey_relational', 'coupling_coordination']
 
-# %% ../nbs/10_composite.ipynb #dc29564f
+# %% ../nbs/10_composite.ipynb #4accce06
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
-# %% ../nbs/10_composite.ipynb #6947b510
+# %% ../nbs/10_composite.ipynb #6166b125
 def _matrix(df) -> pd.DataFrame:
     "A numeric units × indicators frame with no missing values, or a ValueError naming the offending cells."
     if not isinstance(df, pd.DataFrame): raise ValueError(f"df must be a DataFrame of units × indicators, got {type(df).__name__}")
@@ -56,7 +56,7 @@ def _weights(w, columns) -> np.ndarray:
     if w.sum() <= 0: raise ValueError(f"weights must sum to a positive number, got {w.tolist()}")
     return w / w.sum()
 
-# %% ../nbs/10_composite.ipynb #243c6974
+# %% ../nbs/10_composite.ipynb #a6ac8d57
 NORMALIZATIONS = ('minmax', 'zscore', 'rank', 'vector', 'target')
 "Normalisation methods."
 
@@ -104,7 +104,7 @@ def normalize(df, # Units × indicators
     out = normalize_array(x.to_numpy(), directions(x, higher_is_better), method, range, target)
     return pd.DataFrame(out, index=x.index, columns=x.columns)
 
-# %% ../nbs/10_composite.ipynb #06b793f4
+# %% ../nbs/10_composite.ipynb #3157f55c
 def _entropy(p: np.ndarray) -> np.ndarray:
     "Normalised entropy of each column of a matrix of shares (0·ln 0 = 0)."
     with np.errstate(divide='ignore', invalid='ignore'):
@@ -128,7 +128,7 @@ def entropy_weights(df, # Units × indicators
     if d.sum() <= 0: return pd.Series(np.full(x.shape[1], 1 / x.shape[1]), index=x.columns)
     return pd.Series(d / d.sum(), index=x.columns)
 
-# %% ../nbs/10_composite.ipynb #0a6cc3ab
+# %% ../nbs/10_composite.ipynb #9131aa3d
 def critic_weights(df, # Units × indicators
                    higher_is_better=None, # Direction per indicator
                   ) -> pd.Series: # Weights summing to 1
@@ -174,7 +174,7 @@ def ahp_weights(pairwise, # Square matrix: how much more important row is than c
     index = pairwise.index if isinstance(pairwise, pd.DataFrame) else range(n)
     return pd.Series(w, index=index), float(cr)
 
-# %% ../nbs/10_composite.ipynb #55690c11
+# %% ../nbs/10_composite.ipynb #f4371bea
 def aggregate(normalized, # Normalised units × indicators (higher is better)
               weights=None, # Weights (dict, Series or list); None for equal
               method: str='arithmetic', # 'arithmetic' or 'geometric'

@@ -7,7 +7,7 @@ Docs: https://govmodels.github.io/govmodels/reading_sources.html.md"""
 # %% auto #0
 __all__ = ['match_candidates', 'evaluate_extraction']
 
-# %% ../nbs/04b_reading_sources.ipynb #9d4da7d4
+# %% ../nbs/04b_reading_sources.ipynb #c1c231a6
 import math
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pandas as pd
 from .data import resolve_source_dir
 from .text import extract, normalize
 
-# %% ../nbs/04b_reading_sources.ipynb #fee9b5c2
+# %% ../nbs/04b_reading_sources.ipynb #279ef217
 def match_candidates(candidates: pd.DataFrame, # Rows of `extract` for one source
                      observations: pd.DataFrame, # Curated observations of the same source
                     ) -> pd.DataFrame: # One row per observation: obs_id, found, indicator_ok, candidate index

@@ -8,7 +8,7 @@ Docs: https://govmodels.github.io/govmodels/report.html.md"""
 __all__ = ['MARKER', 'LIMITS', 'SECTIONS', 'case_figures', 'case_metrics', 'report_content', 'render_html', 'render_markdown',
            'write_report']
 
-# %% ../nbs/12_report.ipynb #d22296a5
+# %% ../nbs/12_report.ipynb #edc475a8
 import base64, html, io, os, shutil, tempfile, warnings
 from datetime import date
 from pathlib import Path
@@ -26,7 +26,7 @@ from .plots import forest_plot, coverage_heatmap, grid_structure_plot
 from .summary import case_summary
 from .uncertainty import uncertainty, plot_rank_intervals
 
-# %% ../nbs/12_report.ipynb #339fbaa9
+# %% ../nbs/12_report.ipynb #d20ad882
 MARKER = '.govmodels-report'
 "File that marks a folder as a govmodels report (so it may be replaced)."
 
@@ -39,7 +39,7 @@ LIMITS = [
 ]
 "What the report cannot say, stated at its top."
 
-# %% ../nbs/12_report.ipynb #cc0b1b76
+# %% ../nbs/12_report.ipynb #8d95169b
 def case_figures(ds, case_id: str) -> pd.DataFrame:
     "The figures a case's sources print: indicator, raw token, value and bounds, period, scope and locator."
     o = ds.observations[ds.observations.case_id == case_id]
@@ -54,7 +54,7 @@ def case_metrics(metrics: pd.DataFrame, case_id: str) -> pd.DataFrame:
     m = metrics[metrics.case_id == case_id]
     return m[['metric', 'estimate', 'lower', 'upper', 'interval_kind', 'period_text', 'scope', 'obs_ids', 'note']].reset_index(drop=True)
 
-# %% ../nbs/12_report.ipynb #de347bde
+# %% ../nbs/12_report.ipynb #35c02e51
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=110)
@@ -117,8 +117,8 @@ def report_content(ds, # A `govmodels.data.Dataset`
                       'generated': date.today().isoformat(), 'cases': len(ds.cases), 'figures': len(ds.observations)},
                 limits=LIMITS, tables=tables, figures=figs, text=text)
 
-# %% ../nbs/12_report.ipynb #2933c46e
-_CSS = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+# %% ../nbs/12_report.ipynb #9b3e016a
+_CSS = """body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee}.limits{background:#fff8e1;border-left:4px solid #f0b400;padding:0.5em 1em}
 code{font-size:0.9em}h2{border-bottom:1px solid #ddd;padding-bottom:0.2em;margin-top:1.8em}"""
@@ -173,7 +173,7 @@ def render_markdown(c: dict, figure_dir: str='figures') -> tuple: # (markdown te
             md += ['']
     return '\n'.join(md) + '\n', files
 
-# %% ../nbs/12_report.ipynb #274935f5
+# %% ../nbs/12_report.ipynb #6e853318
 def write_report(ds, # A `govmodels.data.Dataset`
                  out, # Output folder (created, or replaced if it holds a previous report)
                  formats=('html', 'md'), # Which renderings to write
