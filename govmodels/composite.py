@@ -8,12 +8,12 @@ Docs: https://govmodels.github.io/govmodels/composite.html.md"""
 __all__ = ['NORMALIZATIONS', 'RANDOM_INDEX', 'directions', 'normalize_array', 'normalize', 'entropy_weights', 'critic_weights',
            'pca_weights', 'ahp_weights', 'aggregate', 'topsis', 'grey_relational', 'coupling_coordination']
 
-# %% ../nbs/10_composite.ipynb #4accce06
+# %% ../nbs/10_composite.ipynb #23955b4f
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
-# %% ../nbs/10_composite.ipynb #6166b125
+# %% ../nbs/10_composite.ipynb #60eb49c8
 def _matrix(df) -> pd.DataFrame:
     "A numeric units × indicators frame with no missing values, or a ValueError naming the offending cells."
     if not isinstance(df, pd.DataFrame): raise ValueError(f"df must be a DataFrame of units × indicators, got {type(df).__name__}")
@@ -56,7 +56,7 @@ def _weights(w, columns) -> np.ndarray:
     if w.sum() <= 0: raise ValueError(f"weights must sum to a positive number, got {w.tolist()}")
     return w / w.sum()
 
-# %% ../nbs/10_composite.ipynb #a6ac8d57
+# %% ../nbs/10_composite.ipynb #b5b2ad2b
 NORMALIZATIONS = ('minmax', 'zscore', 'rank', 'vector', 'target')
 "Normalisation methods."
 
@@ -104,7 +104,12 @@ def normalize(df, # Units × indicators
     out = normalize_array(x.to_numpy(), directions(x, higher_is_better), method, range, target)
     return pd.DataFrame(out, index=x.index, columns=x.columns)
 
-# %% ../nbs/10_composite.ipynb #3157f55c
+# %% ../nbs/10_composite.ipynb #a99edaae
+def _to_weights(v: np.ndarray, columns) -> pd.Series:
+    "Scores as weights summing to 1; equal weights when no indicator scores above zero (nothing varies)."
+    v = np.asarray(v, dtype=float)
+    return pd.Series(v / v.sum() if v.sum() > 0 else np.full(len(columns), 1 / len(columns)), index=columns)
+
 def _entropy(p: np.ndarray) -> np.ndarray:
     "Normalised entropy of each column of a matrix of shares (0·ln 0 = 0)."
     with np.errstate(divide='ignore', invalid='ignore'):
@@ -124,11 +129,9 @@ def entropy_weights(df, # Units × indicators
     else: raise ValueError(f"convention must be 'textbook' or 'raw', got {convention!r}")
     sums = a.sum(axis=0)
     p = a / np.where(sums > 0, sums, 1.0)
-    d = 1 - np.where(sums > 0, _entropy(p), 1.0)        # an all-zero column carries no information
-    if d.sum() <= 0: return pd.Series(np.full(x.shape[1], 1 / x.shape[1]), index=x.columns)
-    return pd.Series(d / d.sum(), index=x.columns)
+    return _to_weights(1 - np.where(sums > 0, _entropy(p), 1.0), x.columns)   # an all-zero column carries no information
 
-# %% ../nbs/10_composite.ipynb #9131aa3d
+# %% ../nbs/10_composite.ipynb #d235f78e
 def critic_weights(df, # Units × indicators
                    higher_is_better=None, # Direction per indicator
                   ) -> pd.Series: # Weights summing to 1
@@ -138,9 +141,7 @@ def critic_weights(df, # Units × indicators
     sd = r.std(axis=0, ddof=1)
     with np.errstate(invalid='ignore', divide='ignore'): corr = np.corrcoef(r, rowvar=False)
     corr = np.nan_to_num(np.atleast_2d(corr), nan=0.0)
-    c = sd * (1 - corr).sum(axis=0)
-    if c.sum() <= 0: return pd.Series(np.full(x.shape[1], 1 / x.shape[1]), index=x.columns)
-    return pd.Series(c / c.sum(), index=x.columns)
+    return _to_weights(sd * (1 - corr).sum(axis=0), x.columns)
 
 def pca_weights(df, # Units × indicators
                 higher_is_better=None, # Direction per indicator
@@ -152,8 +153,7 @@ def pca_weights(df, # Units × indicators
     keep = pca.explained_variance_ > 1
     if not keep.any(): keep[0] = True
     share = pca.explained_variance_[keep] / pca.explained_variance_[keep].sum()
-    w = (pca.components_[keep] ** 2 * share[:, None]).sum(axis=0)
-    return pd.Series(w / w.sum(), index=x.columns)
+    return _to_weights((pca.components_[keep] ** 2 * share[:, None]).sum(axis=0), x.columns)
 
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
                 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}
@@ -174,7 +174,7 @@ def ahp_weights(pairwise, # Square matrix: how much more important row is than c
     index = pairwise.index if isinstance(pairwise, pd.DataFrame) else range(n)
     return pd.Series(w, index=index), float(cr)
 
-# %% ../nbs/10_composite.ipynb #f4371bea
+# %% ../nbs/10_composite.ipynb #7b2a1e01
 def aggregate(normalized, # Normalised units × indicators (higher is better)
               weights=None, # Weights (dict, Series or list); None for equal
               method: str='arithmetic', # 'arithmetic' or 'geometric'

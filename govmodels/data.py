@@ -8,7 +8,7 @@ Docs: https://govmodels.github.io/govmodels/data.html.md"""
 __all__ = ['TABLES', 'SOURCE_DIR_VAR', 'VERIFY_COLUMNS', 'bundled_path', 'Dataset', 'validate', 'load', 'resolve_source_dir',
            'verify', 'save']
 
-# %% ../nbs/01_data.ipynb #f853df13
+# %% ../nbs/01_data.ipynb #7ba92252
 import json, os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,16 +18,16 @@ import pandas as pd
 
 from .checks import problems, problem_frame, DataError
 from .schema import read_package, unreadable_tables, empty_table
-from .files import write_text_atomic, FileError
+from .files import write_text_atomic, FileError, atomic_folder
 
-# %% ../nbs/01_data.ipynb #cf2368f6
+# %% ../nbs/01_data.ipynb #ed38a3e7
 TABLES = ('sources', 'cases', 'models', 'case_models', 'indicators', 'observations')
 "The tables of a govmodels data package, in dependency order."
 
 SOURCE_DIR_VAR = 'GOVMODELS_SOURCE_DIR'
 "Environment variable naming the folder of archived source texts."
 
-# %% ../nbs/01_data.ipynb #a935cc90
+# %% ../nbs/01_data.ipynb #5775e148
 def bundled_path() -> Path: # Folder holding the bundled datapackage.json
     "Folder of the data package bundled with govmodels, in an installed wheel or a checkout."
     pkg = Path(str(resources.files('govmodels')))
@@ -35,7 +35,7 @@ def bundled_path() -> Path: # Folder holding the bundled datapackage.json
         if (p/'datapackage.json').is_file(): return p
     raise FileNotFoundError(f"govmodels' bundled data package is missing: looked in {pkg/'bundled'} and {pkg.parent/'data'}")
 
-# %% ../nbs/01_data.ipynb #2d3a68e9
+# %% ../nbs/01_data.ipynb #03834b1a
 @dataclass(repr=False)
 class Dataset:
     "The evidence dataset: one DataFrame per table of a govmodels data package."
@@ -66,7 +66,7 @@ class Dataset:
         counts = ', '.join(f'{t}={len(getattr(self, t))}' for t in TABLES)
         return f"Dataset({counts}; version {self.version}; from {self.where})"
 
-# %% ../nbs/01_data.ipynb #b5b0852f
+# %% ../nbs/01_data.ipynb #b6f4f025
 def _merge(schema: pd.DataFrame, domain: pd.DataFrame) -> pd.DataFrame:
     "All problems, without domain problems on cells the schema already reported (a bad cell is read as missing)."
     bad = {(f, r, c) for f, r, c in zip(schema.file, schema.row, schema.column) if not pd.isna(r)}
@@ -106,14 +106,14 @@ def load(path: str|Path|None=None, # Folder of a data package (or its datapackag
         if len(probs): raise DataError(probs, path)
     return ds
 
-# %% ../nbs/01_data.ipynb #eba46904
+# %% ../nbs/01_data.ipynb #33a5191d
 def resolve_source_dir(path: str|Path|None=None, # Folder of archived source texts; None to use $GOVMODELS_SOURCE_DIR
               ) -> Path|None: # The folder, or None when neither is given
     "The folder of archived source texts: `path`, else the `GOVMODELS_SOURCE_DIR` environment variable."
     path = path or os.environ.get(SOURCE_DIR_VAR)
     return Path(path) if path else None
 
-# %% ../nbs/01_data.ipynb #844a686a
+# %% ../nbs/01_data.ipynb #74cf7578
 VERIFY_COLUMNS = ['obs_id', 'source_id', 'offset', 'raw', 'found', 'problem', 'found_at']
 
 def verify(ds: Dataset, # The dataset to check
@@ -139,8 +139,8 @@ def verify(ds: Dataset, # The dataset to check
             rows.append((o.obs_id, o.source_id, o.offset, o.raw, found, 'raw is not at offset', at if at >= 0 else None))
     return pd.DataFrame(rows, columns=VERIFY_COLUMNS)
 
-# %% ../nbs/01_data.ipynb #b3c4b325
-import csv, io, os, shutil, tempfile, math as _math
+# %% ../nbs/01_data.ipynb #7ea3c3b7
+import csv, io, math as _math
 
 def _cell(v, field: dict) -> str:
     "Text of one typed value as its schema field writes it (empty for missing)."
@@ -163,8 +163,7 @@ def save(ds: Dataset, # The dataset to write
     desc = ds.descriptor or {}
     res = {r['name']: r for r in desc.get('resources', [])}
     if set(TABLES) - set(res): raise ValueError(f"ds.descriptor: no schema for {sorted(set(TABLES) - set(res))}")
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.', dir=path.parent))
-    try:
+    with atomic_folder(path) as tmp:
         for t in TABLES:
             fields = res[t]['schema']['fields']
             buf = io.StringIO()
@@ -175,11 +174,4 @@ def save(ds: Dataset, # The dataset to write
                 w.writerow([_cell(v, f) for v, f in zip(row, fields)])
             (tmp/res[t]['path']).write_text(buf.getvalue(), encoding='utf-8')
         (tmp/'datapackage.json').write_text(json.dumps(desc, ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
-        if path.exists():
-            old = path.with_name(f'.{path.name}.old')
-            os.replace(path, old); os.replace(tmp, path); shutil.rmtree(old)
-        else: os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return path

@@ -8,8 +8,8 @@ Docs: https://govmodels.github.io/govmodels/report.html.md"""
 __all__ = ['MARKER', 'LIMITS', 'SECTIONS', 'case_figures', 'case_metrics', 'report_content', 'render_html', 'render_markdown',
            'write_report']
 
-# %% ../nbs/12_report.ipynb #edc475a8
-import base64, html, io, os, shutil, tempfile, warnings
+# %% ../nbs/12_report.ipynb #ae170f97
+import base64, html, io
 from datetime import date
 from pathlib import Path
 
@@ -21,12 +21,12 @@ import matplotlib.pyplot as plt
 
 from . import __version__
 from .compare import compare
-from .files import FileError
+from .files import FileError, atomic_folder
 from .plots import forest_plot, coverage_heatmap, grid_structure_plot
 from .summary import case_summary
 from .uncertainty import uncertainty, plot_rank_intervals
 
-# %% ../nbs/12_report.ipynb #d20ad882
+# %% ../nbs/12_report.ipynb #c3729002
 MARKER = '.govmodels-report'
 "File that marks a folder as a govmodels report (so it may be replaced)."
 
@@ -39,7 +39,7 @@ LIMITS = [
 ]
 "What the report cannot say, stated at its top."
 
-# %% ../nbs/12_report.ipynb #8d95169b
+# %% ../nbs/12_report.ipynb #3c990356
 def case_figures(ds, case_id: str) -> pd.DataFrame:
     "The figures a case's sources print: indicator, raw token, value and bounds, period, scope and locator."
     o = ds.observations[ds.observations.case_id == case_id]
@@ -54,7 +54,7 @@ def case_metrics(metrics: pd.DataFrame, case_id: str) -> pd.DataFrame:
     m = metrics[metrics.case_id == case_id]
     return m[['metric', 'estimate', 'lower', 'upper', 'interval_kind', 'period_text', 'scope', 'obs_ids', 'note']].reset_index(drop=True)
 
-# %% ../nbs/12_report.ipynb #35c02e51
+# %% ../nbs/12_report.ipynb #df57532a
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=110)
@@ -117,7 +117,7 @@ def report_content(ds, # A `govmodels.data.Dataset`
                       'generated': date.today().isoformat(), 'cases': len(ds.cases), 'figures': len(ds.observations)},
                 limits=LIMITS, tables=tables, figures=figs, text=text)
 
-# %% ../nbs/12_report.ipynb #9b3e016a
+# %% ../nbs/12_report.ipynb #7c30ab86
 _CSS = """body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee}.limits{background:#fff8e1;border-left:4px solid #f0b400;padding:0.5em 1em}
@@ -173,7 +173,7 @@ def render_markdown(c: dict, figure_dir: str='figures') -> tuple: # (markdown te
             md += ['']
     return '\n'.join(md) + '\n', files
 
-# %% ../nbs/12_report.ipynb #6e853318
+# %% ../nbs/12_report.ipynb #697eae73
 def write_report(ds, # A `govmodels.data.Dataset`
                  out, # Output folder (created, or replaced if it holds a previous report)
                  formats=('html', 'md'), # Which renderings to write
@@ -185,11 +185,8 @@ def write_report(ds, # A `govmodels.data.Dataset`
     if bad or not formats: raise ValueError(f"formats must be 'html' and/or 'md', got {list(formats)}")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out/MARKER).exists())):
         raise FileError(f"{out}: exists and is not a govmodels report; choose another --out or remove it")
-    parent = out.resolve().parent
-    if not parent.is_dir(): raise FileError(f"{parent}: no such folder")
     content = report_content(ds, n_draws=n_draws)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.', dir=parent))
-    try:
+    with atomic_folder(out) as tmp:
         (tmp/MARKER).write_text('written by govmodels report; this folder may be replaced by the next report\n', encoding='utf-8')
         if 'html' in formats: (tmp/'index.html').write_text(render_html(content), encoding='utf-8')
         if 'md' in formats:
@@ -197,12 +194,4 @@ def write_report(ds, # A `govmodels.data.Dataset`
             (tmp/'report.md').write_text(md, encoding='utf-8')
             (tmp/'figures').mkdir()
             for name, data in files.items(): (tmp/'figures'/name).write_bytes(data)
-        if out.exists():
-            old = parent/f'.{out.name}.old'
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old); os.replace(tmp, out); shutil.rmtree(old)
-        else: os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
