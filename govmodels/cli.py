@@ -7,8 +7,8 @@ Docs: https://govmodels.github.io/govmodels/cli.html.md"""
 # %% auto #0
 __all__ = ['report', 'extract_files', 'main']
 
-# %% ../nbs/09_cli.ipynb #42905329
-import argparse, io, sys
+# %% ../nbs/09_cli.ipynb #a399d25c
+import argparse, sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +22,7 @@ from .files import FileError, read_text, write_text_atomic
 from .summary import summary_text
 from .text import extract
 
-# %% ../nbs/09_cli.ipynb #4ea86a66
+# %% ../nbs/09_cli.ipynb #dc327989
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='govmodels', description='Compare grassroots governance models on published figures.')
     p.add_argument('--version', action='version', version=f'govmodels {__version__}')

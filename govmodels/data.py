@@ -8,7 +8,7 @@ Docs: https://govmodels.github.io/govmodels/data.html.md"""
 __all__ = ['TABLES', 'SOURCE_DIR_VAR', 'VERIFY_COLUMNS', 'bundled_path', 'Dataset', 'validate', 'load', 'resolve_source_dir',
            'verify', 'save']
 
-# %% ../nbs/01_data.ipynb #7ba92252
+# %% ../nbs/01_data.ipynb #9babaa39
 import json, os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -16,18 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import problems, problem_frame, DataError
+from .checks import problems, DataError
 from .schema import read_package, unreadable_tables, empty_table
-from .files import write_text_atomic, FileError, atomic_folder
+from .files import FileError, atomic_folder
 
-# %% ../nbs/01_data.ipynb #ed38a3e7
+# %% ../nbs/01_data.ipynb #d72e700a
 TABLES = ('sources', 'cases', 'models', 'case_models', 'indicators', 'observations')
 "The tables of a govmodels data package, in dependency order."
 
 SOURCE_DIR_VAR = 'GOVMODELS_SOURCE_DIR'
 "Environment variable naming the folder of archived source texts."
 
-# %% ../nbs/01_data.ipynb #5775e148
+# %% ../nbs/01_data.ipynb #6b988ba9
 def bundled_path() -> Path: # Folder holding the bundled datapackage.json
     "Folder of the data package bundled with govmodels, in an installed wheel or a checkout."
     pkg = Path(str(resources.files('govmodels')))
@@ -35,7 +35,7 @@ def bundled_path() -> Path: # Folder holding the bundled datapackage.json
         if (p/'datapackage.json').is_file(): return p
     raise FileNotFoundError(f"govmodels' bundled data package is missing: looked in {pkg/'bundled'} and {pkg.parent/'data'}")
 
-# %% ../nbs/01_data.ipynb #03834b1a
+# %% ../nbs/01_data.ipynb #fd745a28
 @dataclass(repr=False)
 class Dataset:
     "The evidence dataset: one DataFrame per table of a govmodels data package."
@@ -66,7 +66,7 @@ class Dataset:
         counts = ', '.join(f'{t}={len(getattr(self, t))}' for t in TABLES)
         return f"Dataset({counts}; version {self.version}; from {self.where})"
 
-# %% ../nbs/01_data.ipynb #b6f4f025
+# %% ../nbs/01_data.ipynb #91241683
 def _merge(schema: pd.DataFrame, domain: pd.DataFrame) -> pd.DataFrame:
     "All problems, without domain problems on cells the schema already reported (a bad cell is read as missing)."
     bad = {(f, r, c) for f, r, c in zip(schema.file, schema.row, schema.column) if not pd.isna(r)}
@@ -106,14 +106,14 @@ def load(path: str|Path|None=None, # Folder of a data package (or its datapackag
         if len(probs): raise DataError(probs, path)
     return ds
 
-# %% ../nbs/01_data.ipynb #33a5191d
+# %% ../nbs/01_data.ipynb #8e9a5b2b
 def resolve_source_dir(path: str|Path|None=None, # Folder of archived source texts; None to use $GOVMODELS_SOURCE_DIR
               ) -> Path|None: # The folder, or None when neither is given
     "The folder of archived source texts: `path`, else the `GOVMODELS_SOURCE_DIR` environment variable."
     path = path or os.environ.get(SOURCE_DIR_VAR)
     return Path(path) if path else None
 
-# %% ../nbs/01_data.ipynb #74cf7578
+# %% ../nbs/01_data.ipynb #1e6ea3ab
 VERIFY_COLUMNS = ['obs_id', 'source_id', 'offset', 'raw', 'found', 'problem', 'found_at']
 
 def verify(ds: Dataset, # The dataset to check
@@ -139,7 +139,7 @@ def verify(ds: Dataset, # The dataset to check
             rows.append((o.obs_id, o.source_id, o.offset, o.raw, found, 'raw is not at offset', at if at >= 0 else None))
     return pd.DataFrame(rows, columns=VERIFY_COLUMNS)
 
-# %% ../nbs/01_data.ipynb #7ea3c3b7
+# %% ../nbs/01_data.ipynb #1ea3e187
 import csv, io, math as _math
 
 def _cell(v, field: dict) -> str:

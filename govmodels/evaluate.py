@@ -7,16 +7,16 @@ Docs: https://govmodels.github.io/govmodels/reading_sources.html.md"""
 # %% auto #0
 __all__ = ['match_candidates', 'evaluate_extraction']
 
-# %% ../nbs/04b_reading_sources.ipynb #c1c231a6
+# %% ../nbs/04b_reading_sources.ipynb #fa811e60
 import math
 from pathlib import Path
 
 import pandas as pd
 
 from .data import resolve_source_dir
-from .text import extract, normalize
+from .text import extract
 
-# %% ../nbs/04b_reading_sources.ipynb #279ef217
+# %% ../nbs/04b_reading_sources.ipynb #5879ac81
 def match_candidates(candidates: pd.DataFrame, # Rows of `extract` for one source
                      observations: pd.DataFrame, # Curated observations of the same source
                     ) -> pd.DataFrame: # One row per observation: obs_id, found, indicator_ok, candidate index

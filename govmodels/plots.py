@@ -7,13 +7,12 @@ Docs: https://govmodels.github.io/govmodels/plots.html.md"""
 # %% auto #0
 __all__ = ['CJK_FAMILIES', 'cjk_font', 'forest_plot', 'coverage_heatmap', 'grid_structure_plot', 'case_figures_plot']
 
-# %% ../nbs/08_plots.ipynb #d9638916
+# %% ../nbs/08_plots.ipynb #ae1eac5f
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import matplotlib
 from matplotlib import font_manager
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
@@ -21,7 +20,7 @@ from matplotlib.figure import Figure
 from .compare import coverage
 from .derive import metrics_table
 
-# %% ../nbs/08_plots.ipynb #d4664499
+# %% ../nbs/08_plots.ipynb #d40a6b71
 CJK_FAMILIES = ('Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Source Han Sans CN', 'Noto Sans CJK TC',
                 'Noto Sans CJK JP', 'WenQuanYi Zen Hei', 'WenQuanYi Micro Hei', 'SimHei', 'Microsoft YaHei', 'PingFang SC',
                 'Heiti SC', 'Droid Sans Fallback')
@@ -62,7 +61,7 @@ def _names(ds, zh: bool) -> dict:
     ind = dict(zip(ds.indicators.code, ds.indicators.name_zh if zh else ds.indicators.name_en))
     return case, ind
 
-# %% ../nbs/08_plots.ipynb #17417bc1
+# %% ../nbs/08_plots.ipynb #af6b78c5
 _MARKERS = {'sampling': ('o', 'C0', 'sampling'), 'bounds': ('s', 'C1', 'bounds'), 'both': ('D', 'C2', 'sampling + bounds'),
             'none': ('o', 'none', 'no interval')}
 
@@ -96,7 +95,7 @@ def forest_plot(metrics: pd.DataFrame, # Rows of `metrics_table` to show
         ax.grid(axis='x', color='0.9')
     return fig
 
-# %% ../nbs/08_plots.ipynb #93dc18ca
+# %% ../nbs/08_plots.ipynb #7c20191d
 def coverage_heatmap(ds, # The dataset
                      by: str='case', # 'case' or 'family'
                     ) -> Figure:
@@ -121,7 +120,7 @@ def coverage_heatmap(ds, # The dataset
         ax.set_title('Figures published per indicator' + (' (by model family)' if by == 'family' else ''))
     return fig
 
-# %% ../nbs/08_plots.ipynb #d6bdda48
+# %% ../nbs/08_plots.ipynb #8dd03c68
 def grid_structure_plot(ds, # The dataset
                         metrics: pd.DataFrame|None=None, # `metrics_table(ds)`, if already computed
                        ) -> Figure:
@@ -150,7 +149,7 @@ def grid_structure_plot(ds, # The dataset
         else: a2.text(0.5, 0.5, 'no tiered grid counts published', ha='center', va='center', transform=a2.transAxes)
     return fig
 
-# %% ../nbs/08_plots.ipynb #f11cec25
+# %% ../nbs/08_plots.ipynb #00053b92
 def case_figures_plot(ds, # The dataset
                       case_id: str, # The case
                       title: str|None=None, # Figure title

@@ -8,12 +8,11 @@ Docs: https://govmodels.github.io/govmodels/report.html.md"""
 __all__ = ['MARKER', 'LIMITS', 'SECTIONS', 'case_figures', 'case_metrics', 'report_content', 'render_html', 'render_markdown',
            'write_report']
 
-# %% ../nbs/12_report.ipynb #ae170f97
+# %% ../nbs/12_report.ipynb #dddae841
 import base64, html, io
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import matplotlib
 matplotlib.use('Agg')
@@ -26,7 +25,7 @@ from .plots import forest_plot, coverage_heatmap, grid_structure_plot
 from .summary import case_summary
 from .uncertainty import uncertainty, plot_rank_intervals
 
-# %% ../nbs/12_report.ipynb #c3729002
+# %% ../nbs/12_report.ipynb #053371f8
 MARKER = '.govmodels-report'
 "File that marks a folder as a govmodels report (so it may be replaced)."
 
@@ -39,7 +38,7 @@ LIMITS = [
 ]
 "What the report cannot say, stated at its top."
 
-# %% ../nbs/12_report.ipynb #3c990356
+# %% ../nbs/12_report.ipynb #d36f1c8a
 def case_figures(ds, case_id: str) -> pd.DataFrame:
     "The figures a case's sources print: indicator, raw token, value and bounds, period, scope and locator."
     o = ds.observations[ds.observations.case_id == case_id]
@@ -54,7 +53,7 @@ def case_metrics(metrics: pd.DataFrame, case_id: str) -> pd.DataFrame:
     m = metrics[metrics.case_id == case_id]
     return m[['metric', 'estimate', 'lower', 'upper', 'interval_kind', 'period_text', 'scope', 'obs_ids', 'note']].reset_index(drop=True)
 
-# %% ../nbs/12_report.ipynb #df57532a
+# %% ../nbs/12_report.ipynb #22b77b8f
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format='png', dpi=110)
@@ -117,7 +116,7 @@ def report_content(ds, # A `govmodels.data.Dataset`
                       'generated': date.today().isoformat(), 'cases': len(ds.cases), 'figures': len(ds.observations)},
                 limits=LIMITS, tables=tables, figures=figs, text=text)
 
-# %% ../nbs/12_report.ipynb #7c30ab86
+# %% ../nbs/12_report.ipynb #7a01e517
 _CSS = """body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee}.limits{background:#fff8e1;border-left:4px solid #f0b400;padding:0.5em 1em}
@@ -173,7 +172,7 @@ def render_markdown(c: dict, figure_dir: str='figures') -> tuple: # (markdown te
             md += ['']
     return '\n'.join(md) + '\n', files
 
-# %% ../nbs/12_report.ipynb #697eae73
+# %% ../nbs/12_report.ipynb #e3b392ec
 def write_report(ds, # A `govmodels.data.Dataset`
                  out, # Output folder (created, or replaced if it holds a previous report)
                  formats=('html', 'md'), # Which renderings to write

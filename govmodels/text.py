@@ -7,7 +7,7 @@ Docs: https://govmodels.github.io/govmodels/text.html.md"""
 # %% auto #0
 __all__ = ['UNITS', 'CANDIDATE_COLUMNS', 'OBS_UNITS', 'Normalized', 'normalize', 'extract', 'to_observations']
 
-# %% ../nbs/04_text.ipynb #3666d564
+# %% ../nbs/04_text.ipynb #a0a06a83
 import re, unicodedata, bisect
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,10 +17,10 @@ import pandas as pd
 import cn2an
 import opencc
 
-from .bounds import figure_bounds, significant_unit
+from .bounds import figure_bounds
 from .lexicon import suggest_indicator
 
-# %% ../nbs/04_text.ipynb #9042bbec
+# %% ../nbs/04_text.ipynb #3fa49a9c
 @dataclass
 class Normalized:
     "Normalised text with, for each of its characters, the input span it came from."
@@ -53,7 +53,7 @@ def _substitute(pattern, repl, text, starts, ends, attach=False):
     for i, e in extend: new_ends[i] = max(new_ends[i], e)
     return ''.join(pieces), np.concatenate(s_parts), new_ends
 
-# %% ../nbs/04_text.ipynb #a92be288
+# %% ../nbs/04_text.ipynb #91e61011
 _FOLD = {cp: unicodedata.normalize('NFKC', chr(cp)) for cp in range(0xFF01, 0xFF5F)}
 _FOLD = str.maketrans({**{k: v for k, v in _FOLD.items() if len(v) == 1}, 0x3000: ' ', 0x00A0: ' '})
 
@@ -104,7 +104,7 @@ def normalize(text: str, # Text of an article, as decoded from its file
     t, starts, ends = _join_layout_breaks(t, starts, ends)
     return Normalized(t, starts, ends, np.array([m.start() for m in _DAMAGE.finditer(t)], dtype=np.int64))
 
-# %% ../nbs/04_text.ipynb #addfa00b
+# %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
          '批', '届', '位', '种', '类', '处', '间', '元', '吨', '米', '亩', '倍', '岁', '天', '年', '周', '轮', '顶', '台')
@@ -135,7 +135,7 @@ def _cn_value(s: str) -> float|None:
     try: return float(cn2an.cn2an(s, 'smart'))
     except (ValueError, KeyError, TypeError): return None
 
-# %% ../nbs/04_text.ipynb #6f2b789a
+# %% ../nbs/04_text.ipynb #e9ee75b8
 def _prefix(t: str, i: int, chinese: bool=False) -> tuple:
     "The qualifying word just before position i, as (marker, length), or (None, 0); 上 (上千, 上万) only before Chinese numerals."
     if not i or t[i - 1] not in _PREFIX_LAST: return None, 0        # fast path: most figures have no prefix
@@ -200,7 +200,7 @@ def _read(t: str, m) -> tuple|None:
     return dict(value=val, lower=lo, upper=hi, qualifier=qual, is_percent=pct, unit='%' if pct else unit, kind=kind,
                 date=None, damaged=False), a - plen, b
 
-# %% ../nbs/04_text.ipynb #d1c5fbc8
+# %% ../nbs/04_text.ipynb #7c13840b
 CANDIDATE_COLUMNS = ['source_id', 'start', 'end', 'raw', 'value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind',
                      'date', 'damaged', 'indicator', 'confidence', 'base_value', 'base_raw', 'sentence']
 "Columns of `extract`'s result."
@@ -248,7 +248,7 @@ def extract(text: str, # Text of an article (Simplified or Traditional, annotati
     return out.astype({'start': 'int64', 'end': 'int64', 'value': 'float64', 'lower': 'float64', 'upper': 'float64',
                        'is_percent': 'bool', 'damaged': 'bool', 'confidence': 'float64', 'base_value': 'float64'})
 
-# %% ../nbs/04_text.ipynb #e307a768
+# %% ../nbs/04_text.ipynb #f16552d6
 OBS_UNITS = {'个', '名', '户', '条', '件', '场次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%'}
 _UNIT_TO_OBS = {'亿元': '元', '万元': '元'}
 

@@ -1,5 +1,5 @@
 """The bundled data package, its loader and every validation rule (one bad-data fixture each)."""
-import json, os
+import os
 
 import pandas as pd
 import pytest

@@ -208,6 +208,7 @@ def test_save_never_overwrites_unasked_and_is_atomic(tmp_path, monkeypatch):
     before = _hashes(tmp_path/'a')
     from govmodels.files import FileError
     with pytest.raises(FileError, match='exists'): save(ds, tmp_path/'a')
+    assert _hashes(tmp_path/'a') == before                     # refused: the folder is untouched
     real = os.replace
     def interrupted(a, b):
         if Path(b).name == 'a': raise KeyboardInterrupt
