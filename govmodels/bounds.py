@@ -12,15 +12,16 @@ import math
 from decimal import Decimal
 
 # %% ../nbs/00_bounds.ipynb #e232d009
-MARKERS = {'余': 'at_least', '多': 'at_least', '以上': 'at_least', '逾': 'at_least', '超过': 'at_least',
+MARKERS = {'余': 'at_least', '多': 'at_least', '以上': 'open_above', '逾': 'open_above', '超过': 'open_above',
+           '以下': 'open_below', '不到': 'open_below', '未满': 'open_below', '低于': 'open_below', '不足': 'open_below',
            '约': 'approx', '左右': 'approx', '近': 'approx', '将近': 'approx', '接近': 'approx'}
 "Qualifying words and the qualifier each one gives a figure."
 
 BELOW_MARKERS = {'近', '将近', '接近'}
 "Markers that put the true figure at or below the printed one."
 
-QUALIFIERS = ('exact', 'at_least', 'approx', 'range')
-"The four qualifiers a figure can carry."
+QUALIFIERS = ('exact', 'at_least', 'approx', 'range', 'open_above', 'open_below')
+"The qualifiers a figure can carry; the last two leave one side open (missing)."
 
 # %% ../nbs/00_bounds.ipynb #95af85aa
 def significant_unit(x: float # A printed figure, multipliers (万, 亿) already applied
@@ -47,6 +48,8 @@ def figure_bounds(value: float, # The printed figure (for a range, its first end
     if marker not in MARKERS: raise ValueError(f"marker must be one of {sorted(MARKERS)}, got {marker!r}")
     unit = significant_unit(value)
     if MARKERS[marker] == 'at_least': return (value, value, value + unit, 'at_least')
+    if MARKERS[marker] == 'open_above': return (value, value, math.nan, 'open_above')
+    if MARKERS[marker] == 'open_below': return (math.nan, value, value, 'open_below')
     upper = value if marker in BELOW_MARKERS else value + unit / 2
     return (value - unit / 2, value, upper, 'approx')
 
@@ -54,11 +57,13 @@ def figure_bounds(value: float, # The printed figure (for a range, its first end
 def follows_bound_rule(value: float, # The figure's value
                        lower: float, # Its lower bound
                        upper: float, # Its upper bound
-                       qualifier: str, # exact, at_least, approx or range
+                       qualifier: str, # One of `QUALIFIERS`
                       ) -> bool: # True when the bounds are the ones the rule gives
     "Whether `lower` and `upper` are what the bound rule gives for `value` and `qualifier`."
     if qualifier not in QUALIFIERS: raise ValueError(f"qualifier must be one of {QUALIFIERS}, got {qualifier!r}")
     close = lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if qualifier == 'open_above': return close(lower, value) and math.isnan(upper)
+    if qualifier == 'open_below': return math.isnan(lower) and close(upper, value)
     if qualifier == 'range': return lower <= upper and close(value, (lower + upper) / 2)
     if qualifier == 'exact': return close(lower, value) and close(upper, value)
     unit = significant_unit(value)

@@ -50,7 +50,7 @@ def _missing(v) -> bool: return v is None or v is pd.NA or (isinstance(v, float)
 
 # %% ../nbs/02_checks.ipynb #a453f9a6
 PRIMARY_KEYS = {'sources': ['source_id'], 'cases': ['case_id'], 'models': ['model_id'],
-                'case_models': ['case_id', 'model_id'], 'indicators': ['code'], 'observations': ['obs_id']}
+                'case_models': ['case_id', 'model_id'], 'indicators': ['code'], 'observations': ['obs_id'], 'claims': ['claim_id']}
 
 FOREIGN_KEYS = [('cases', 'source_id', 'sources', 'source_id'),
                 ('models', 'parent_id', 'models', 'model_id'),
@@ -61,7 +61,10 @@ FOREIGN_KEYS = [('cases', 'source_id', 'sources', 'source_id'),
                 ('observations', 'component', 'models', 'model_id'),
                 ('observations', 'indicator', 'indicators', 'code'),
                 ('observations', 'source_id', 'sources', 'source_id'),
-                ('observations', 'base_obs_id', 'observations', 'obs_id')]
+                ('observations', 'base_obs_id', 'observations', 'obs_id'),
+                ('claims', 'case_id', 'cases', 'case_id'),
+                ('claims', 'component', 'models', 'model_id'),
+                ('claims', 'source_id', 'sources', 'source_id')]
 "(table, column, referenced table, referenced column) for every key between tables."
 
 def check_unique_ids(ds) -> list:
@@ -100,9 +103,15 @@ def check_bounds(ds) -> list:
     out = []
     o = ds.observations
     for i, (v, lo, up, q) in enumerate(zip(o.value, o.lower, o.upper, o.qualifier)):
-        if any(_missing(x) for x in (v, lo, up)):
-            cols = [c for c, x in zip(('value', 'lower', 'upper'), (v, lo, up)) if _missing(x)]
+        open_side = {'open_above': 'upper', 'open_below': 'lower'}.get(q)
+        cols = [c for c, x in zip(('value', 'lower', 'upper'), (v, lo, up)) if _missing(x) and c != open_side]
+        if cols:
             out.append(('observations.csv', _row(i), '+'.join(cols), None, 'missing figure or bound')); continue
+        if open_side:
+            if not follows_bound_rule(v, lo if open_side == 'upper' else math.nan, up if open_side == 'lower' else math.nan, q):
+                out.append(('observations.csv', _row(i), open_side, lo if open_side == 'lower' else up,
+                            f'qualifier {q!r} leaves the {open_side} bound open (empty) and the other equal to the value'))
+            continue
         if not lo <= v <= up:
             out.append(('observations.csv', _row(i), 'lower+value+upper', f'{lo} ≤ {v} ≤ {up}', 'bounds out of order: need lower ≤ value ≤ upper'))
         elif q in ('exact', 'at_least', 'approx', 'range') and not follows_bound_rule(v, lo, up, q):
@@ -164,6 +173,13 @@ def check_model_tree(ds) -> list:
         elif lv in ('local', 'component') and _missing(parent): out.append(('models.csv', _row(i), 'parent_id', None, f'a {lv} model needs a parent'))
         elif lv in allowed and not _missing(parent) and parent in level and level[parent] not in allowed[lv]:
             out.append(('models.csv', _row(i), 'parent_id', parent, f'the parent of a {lv} model must be a {" or ".join(sorted(allowed[lv]))}, not a {level[parent]}'))
+    fams = m.families if 'families' in m else pd.Series([None] * len(m))
+    for i, (lv, f) in enumerate(zip(m.level, fams)):
+        if lv == 'component' and _missing(f): out.append(('models.csv', _row(i), 'families', None, 'a component needs the families it evidences'))
+        elif lv != 'component' and not _missing(f): out.append(('models.csv', _row(i), 'families', f, f'only a component lists families, this is a {lv}'))
+        elif not _missing(f):
+            for fid in str(f).split(';'):
+                if level.get(fid) != 'family': out.append(('models.csv', _row(i), 'families', fid, 'not a family in models.csv'))
     return out
 
 def _ancestors(model_id, parent: dict) -> list:

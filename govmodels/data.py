@@ -21,7 +21,7 @@ from .schema import read_package, unreadable_tables, empty_table
 from .files import FileError, atomic_folder
 
 # %% ../nbs/01_data.ipynb #d72e700a
-TABLES = ('sources', 'cases', 'models', 'case_models', 'indicators', 'observations')
+TABLES = ('sources', 'cases', 'models', 'case_models', 'indicators', 'observations', 'claims')
 "The tables of a govmodels data package, in dependency order."
 
 SOURCE_DIR_VAR = 'GOVMODELS_SOURCE_DIR'
@@ -45,6 +45,7 @@ class Dataset:
     case_models: pd.DataFrame
     indicators: pd.DataFrame
     observations: pd.DataFrame
+    claims: pd.DataFrame # Response-time and duration anecdotes, kept apart from the figures
     path: Path|None = None # Folder the package was read from
     descriptor: dict = field(default_factory=dict) # The parsed datapackage.json
 
@@ -59,7 +60,7 @@ class Dataset:
         return 'bundled data' if bundled else str(self.path)
 
     def tables(self) -> dict:
-        "The six tables by name."
+        "The tables by name."
         return {t: getattr(self, t) for t in TABLES}
 
     def __repr__(self):
@@ -119,13 +120,15 @@ VERIFY_COLUMNS = ['obs_id', 'source_id', 'offset', 'raw', 'found', 'problem', 'f
 def verify(ds: Dataset, # The dataset to check
            source_dir: str|Path|None=None, # Folder of the archived texts; None to use $GOVMODELS_SOURCE_DIR
           ) -> pd.DataFrame: # Observations whose raw is not at offset (empty when all hold)
-    "Observations whose `raw` token does not stand at `offset` in their source's text file."
+    "Observations (and claims) whose `raw` token does not stand at `offset` in their source's text file."
     d = resolve_source_dir(source_dir)
     if d is None: raise ValueError(f"source_dir: no folder given and ${SOURCE_DIR_VAR} is not set")
     if not d.is_dir(): raise ValueError(f"source_dir: {d} is not a folder")
     files = dict(zip(ds.sources.source_id, ds.sources.text_file))
     texts, rows = {}, []
-    for o in ds.observations.itertuples(index=False):
+    located = pd.concat([ds.observations[['obs_id', 'source_id', 'offset', 'raw']],
+                         ds.claims[['claim_id', 'source_id', 'offset', 'raw']].rename(columns={'claim_id': 'obs_id'})], ignore_index=True)
+    for o in located.itertuples(index=False):
         fn = files.get(o.source_id)
         if fn is None:
             rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, f'source {o.source_id!r} is not in sources', None)); continue
