@@ -19,26 +19,26 @@ from statsmodels.stats.rates import confint_poisson
 CI_METHODS = {'wilson': 'wilson', 'jeffreys': 'jeffreys', 'clopper_pearson': 'beta'}
 "Interval methods and their names in `statsmodels.stats.proportion.proportion_confint`."
 
-PROPORTION_COLUMNS = ['estimate', 'ci_lower', 'ci_upper', 'interval_kind', 'bounds_lower', 'bounds_upper',
+PROPORTION_COLUMNS = ['estimate', 'lower', 'upper', 'interval_kind', 'model_lower', 'model_upper', 'model',
                       'count', 'n', 'method', 'alpha', 'note']
 "Columns of every proportion result."
 
 # %% ../nbs/05_metrics.ipynb #4a6dde59
-def _as_array(name, x, n_rows=None) -> np.ndarray:
-    "`x` as a 1-d float array (broadcast to `n_rows`), refusing NaN and negative values."
+def _as_array(name, x, n_rows=None, open_ok=False) -> np.ndarray:
+    "`x` as a 1-d float array (broadcast to `n_rows`), refusing negative values, and NaN unless it marks an open bound (`open_ok`)."
     a = np.atleast_1d(np.asarray(x, dtype=float))
     if n_rows is not None and a.size == 1: a = np.repeat(a, n_rows)
     if a.ndim != 1 or (n_rows is not None and a.size != n_rows):
         raise ValueError(f"{name} must be a number or a 1-d sequence of length {n_rows}, got shape {np.shape(x)}")
-    if np.isnan(a).any(): raise ValueError(f"{name} must not be NaN, got {x!r}")
-    if (a < 0).any(): raise ValueError(f"{name} must be >= 0, got {x!r}")
+    if np.isnan(a).any() and not open_ok: raise ValueError(f"{name} must not be NaN, got {x!r}")
+    if (a[~np.isnan(a)] < 0).any(): raise ValueError(f"{name} must be >= 0, got {x!r}")
     return a
 
 def _bounded(name, x, lo, hi, n_rows):
-    "Value and bounds of a figure; missing bounds default to the value."
+    "Value and bounds of a figure; bounds not given default to the value, NaN bounds stay open (以上, 不到)."
     v = _as_array(name, x, n_rows)
-    lo = v if lo is None else _as_array(f'{name}_lower', lo, n_rows)
-    hi = v if hi is None else _as_array(f'{name}_upper', hi, n_rows)
+    lo = v if lo is None else _as_array(f'{name}_lower', lo, n_rows, open_ok=True)
+    hi = v if hi is None else _as_array(f'{name}_upper', hi, n_rows, open_ok=True)
     bad = (lo > v) | (v > hi)
     if bad.any():
         i = int(bad.argmax())
@@ -74,11 +74,14 @@ def proportion(count, # Successes: issues closed, disputes resolved (number or s
     ci_lo = np.minimum.reduce([lo for lo, _ in corners])
     ci_hi = np.maximum.reduce([hi for _, hi in corners])
     bounded = (c_lo != c_hi) | (m_lo != m_hi)
-    return pd.DataFrame({'estimate': c / m, 'ci_lower': ci_lo, 'ci_upper': ci_hi,
-                         'interval_kind': np.where(bounded, 'both', 'sampling'),
-                         'bounds_lower': np.minimum(c_lo / m_hi, 1.0), 'bounds_upper': np.minimum(c_hi / m_lo, 1.0),
+    return pd.DataFrame({'estimate': c / m,
+                         'lower': np.where(bounded, np.minimum(c_lo / m_hi, 1.0), np.nan),
+                         'upper': np.where(bounded, np.minimum(c_hi / m_lo, 1.0), np.nan),
+                         'interval_kind': np.where(bounded, 'bounds', 'none'),
+                         'model_lower': ci_lo, 'model_upper': ci_hi, 'model': f'binomial ({method})',
                          'count': c, 'n': m, 'method': method, 'alpha': alpha,
-                         'note': np.where(bounded, 'count or base is bounded: interval covers sampling error and the bounds', '')})
+                         'note': np.where(bounded, 'bounds from the printed figures; the model columns add binomial variation over them',
+                                          'both figures exact: no interval on the printed rate; the model columns are binomial variation')})
 
 # %% ../nbs/05_metrics.ipynb #d1ac42cf
 def proportion_from_percent(rate, # The printed rate as a fraction (99.31% → 0.9931)
@@ -95,16 +98,16 @@ def proportion_from_percent(rate, # The printed rate as a fraction (99.31% → 0
     if p_hi > 1: raise ValueError(f"rate must be a fraction in [0, 1], got {p_hi!r}; for {p_hi:g}% pass {p_hi / 100:g}")
     if n is None:
         bounded = p_lo != p_hi
-        return pd.DataFrame([dict(estimate=p, ci_lower=p_lo if bounded else math.nan, ci_upper=p_hi if bounded else math.nan,
-                                  interval_kind='bounds' if bounded else 'none', bounds_lower=p_lo, bounds_upper=p_hi,
+        return pd.DataFrame([dict(estimate=p, lower=p_lo if bounded else math.nan, upper=p_hi if bounded else math.nan,
+                                  interval_kind='bounds' if bounded else 'none', model_lower=math.nan, model_upper=math.nan, model='',
                                   count=math.nan, n=math.nan, method=method, alpha=alpha,
-                                  note='printed without its base: no sampling interval is possible')], columns=PROPORTION_COLUMNS)
+                                  note='printed without its base: no model interval is possible')], columns=PROPORTION_COLUMNS)
     m, m_lo, m_hi = _bounded('n', n, n_lower, n_upper, 1)
     return proportion(np.round(p * m), m, count_lower=np.round(p_lo * m_lo), count_upper=np.round(p_hi * m_hi),
                       n_lower=m_lo, n_upper=m_hi, method=method, alpha=alpha)
 
 # %% ../nbs/05_metrics.ipynb #801464d9
-INTENSITY_COLUMNS = ['estimate', 'ci_lower', 'ci_upper', 'interval_kind', 'bounds_lower', 'bounds_upper',
+INTENSITY_COLUMNS = ['estimate', 'lower', 'upper', 'interval_kind', 'model_lower', 'model_upper', 'model',
                      'count', 'exposure', 'per', 'alpha', 'note']
 "Columns of every intensity result."
 
@@ -129,16 +132,16 @@ def intensity(count, # Events or units counted (number or sequence)
     corners = [ci(x, k) for x in (c_lo, c_hi) for k in (e_lo, e_hi)]
     bounded = (c_lo != c_hi) | (e_lo != e_hi)
     return pd.DataFrame({'estimate': c / e * per,
-                         'ci_lower': np.minimum.reduce([lo for lo, _ in corners]) * per,
-                         'ci_upper': np.maximum.reduce([hi for _, hi in corners]) * per,
-                         'interval_kind': np.where(bounded, 'both', 'sampling'),
-                         'bounds_lower': c_lo / e_hi * per, 'bounds_upper': c_hi / e_lo * per,
+                         'lower': np.where(bounded, c_lo / e_hi * per, np.nan), 'upper': np.where(bounded, c_hi / e_lo * per, np.nan),
+                         'interval_kind': np.where(bounded, 'bounds', 'none'),
+                         'model_lower': np.minimum.reduce([lo for lo, _ in corners]) * per,
+                         'model_upper': np.maximum.reduce([hi for _, hi in corners]) * per, 'model': 'poisson (exact)',
                          'count': c, 'exposure': e, 'per': per, 'alpha': alpha,
-                         'note': np.where(bounded, 'count or exposure is bounded: interval covers sampling error and the bounds', '')})
+                         'note': np.where(bounded, 'bounds from the printed figures; the model columns add Poisson variation over them',
+                                          'both figures exact: no interval on the printed figures; the model columns are Poisson variation')})
 
 # %% ../nbs/05_metrics.ipynb #68076587
-RATIO_COLUMNS = ['estimate', 'ci_lower', 'ci_upper', 'interval_kind', 'bounds_lower', 'bounds_upper',
-                 'numerator', 'denominator', 'per', 'note']
+RATIO_COLUMNS = ['estimate', 'lower', 'upper', 'interval_kind', 'numerator', 'denominator', 'per', 'note']
 "Columns of every ratio result."
 
 def ratio(numerator, # Published figure on top (households, grid workers …)
@@ -155,11 +158,10 @@ def ratio(numerator, # Published figure on top (households, grid workers …)
     if (b_lo == 0).any(): raise ValueError(f"denominator must be > 0, got denominator_lower={b_lo.tolist()}")
     bounded = (a_lo != a_hi) | (b_lo != b_hi)
     lo, hi = a_lo / b_hi * per, a_hi / b_lo * per
-    return pd.DataFrame({'estimate': a / b * per, 'ci_lower': lo, 'ci_upper': hi,
-                         'interval_kind': np.where(bounded, 'bounds', 'none'), 'bounds_lower': lo, 'bounds_upper': hi,
+    return pd.DataFrame({'estimate': a / b * per, 'lower': np.where(bounded, lo, np.nan), 'upper': np.where(bounded, hi, np.nan),
+                         'interval_kind': np.where(bounded, 'bounds', 'none'),
                          'numerator': a, 'denominator': b, 'per': per,
-                         'note': np.where(bounded, 'bounds of the published figures; no sampling interval',
-                                          'both figures exact; no sampling interval')})
+                         'note': np.where(bounded, 'bounds of the printed figures', 'both figures exact: no interval')})
 
 # %% ../nbs/05_metrics.ipynb #25fd3d1c
 def branching_factors(counts, # Grids per tier, top tier first (11, 127, 605, 4411)

@@ -17,7 +17,7 @@ def test_bundled_package_passes_frictionless():
 
 def test_load_types_and_counts():
     ds = load()
-    assert [len(getattr(ds, t)) > 0 for t in TABLES] == [True] * 6
+    assert [len(getattr(ds, t)) > 0 for t in TABLES] == [True] * len(TABLES)
     assert len(ds.observations) > 60
     assert ds.sources.date.dtype.kind == 'M'
     assert str(ds.observations.offset.dtype) == 'Int64'
@@ -49,7 +49,7 @@ BAD = [
     ('observations', 'obs_id', 'hetang-01', {'value': '1x9'}, 'observations.csv', 'value', 'expected a number'),
     ('observations', 'obs_id', 'hetang-02', {'case_id': 'nowhere'}, 'observations.csv', 'case_id', 'not found in cases.csv (case_id)'),
     ('observations', 'obs_id', 'hetang-03', {'obs_id': 'hetang-01'}, 'observations.csv', 'obs_id', 'duplicate value (first in row 2)'),
-    ('observations', 'obs_id', 'hetang-01', {'qualifier': 'roughly'}, 'observations.csv', 'qualifier', "not one of the allowed values ['exact', 'at_least', 'approx', 'range']"),
+    ('observations', 'obs_id', 'hetang-01', {'qualifier': 'roughly'}, 'observations.csv', 'qualifier', "not one of the allowed values ['exact', 'at_least', 'approx', 'range', 'open_above', 'open_below']"),
     ('observations', 'obs_id', 'hetang-01', {'raw': ''}, 'observations.csv', 'raw', 'required value is missing'),
     ('observations', 'obs_id', 'hetang-01', {'offset': ''}, 'observations.csv', 'offset', 'required value is missing'),
     ('observations', 'obs_id', 'hetang-01', {'offset': '-5'}, 'observations.csv', 'offset', 'below the minimum 0'),
@@ -117,7 +117,8 @@ def _tiny(tmp_path, raw, offset):
     sources = pd.DataFrame({'source_id': ['s1'], 'text_file': ['a.txt']})
     obs = pd.DataFrame({'obs_id': ['x-01'], 'source_id': ['s1'], 'offset': [offset], 'raw': [raw]})
     empty = pd.DataFrame()
-    return Dataset(sources=sources, cases=empty, models=empty, case_models=empty, indicators=empty, observations=obs)
+    claims = pd.DataFrame(columns=['claim_id', 'source_id', 'offset', 'raw'])
+    return Dataset(sources=sources, cases=empty, models=empty, case_models=empty, indicators=empty, observations=obs, claims=claims)
 
 
 def test_verify_finds_a_wrong_offset(tmp_path):
