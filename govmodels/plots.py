@@ -62,16 +62,18 @@ def _names(ds, zh: bool) -> dict:
     return case, ind
 
 # %% ../nbs/08_plots.ipynb #af6b78c5
-_MARKERS = {'sampling': ('o', 'C0', 'sampling'), 'bounds': ('s', 'C1', 'bounds'), 'both': ('D', 'C2', 'sampling + bounds'),
-            'none': ('o', 'none', 'no interval')}
+_MARKERS = {'bounds': ('s', 'C1', 'bounds of printed figures'), 'range': ('D', 'C2', 'designed range'),
+            'none': ('o', 'none', 'exact: no interval')}
 
 def forest_plot(metrics: pd.DataFrame, # Rows of `metrics_table` to show
                 ds, # The dataset (for case and indicator names)
                 title: str|None=None, # Figure title
                 xlabel: str|None=None, # Axis label (default: the rows' unit when they share one)
+                max_rows: int=40, # Show at most this many rows (the first ones)
                ) -> Figure:
-    "Estimates and intervals of metric rows, one line each, marked by interval kind."
+    "Estimates and intervals of metric rows, one line each, marked by interval kind; model-based intervals dashed."
     if len(metrics) == 0: raise ValueError("metrics: no rows to plot")
+    metrics = metrics.iloc[:max_rows]
     with plt.rc_context(_style()):
         zh = cjk_font() is not None
         case, ind = _names(ds, zh)
@@ -80,7 +82,12 @@ def forest_plot(metrics: pd.DataFrame, # Rows of `metrics_table` to show
         y = np.arange(len(rows))[::-1]
         seen = set()
         for yi, r in zip(y, rows.itertuples(index=False)):
-            if np.isfinite(r.lower): ax.plot([r.lower, r.upper], [yi, yi], color='0.35', lw=1.6, solid_capstyle='butt')
+            lo, hi = (r.estimate if np.isnan(r.lower) else r.lower), (r.estimate if np.isnan(r.upper) else r.upper)
+            if r.interval_kind != 'none': ax.plot([lo, hi], [yi, yi], color='0.35', lw=1.6, solid_capstyle='butt')
+            if np.isfinite(getattr(r, 'model_lower', np.nan)):
+                ax.plot([r.model_lower, r.model_upper], [yi - 0.18] * 2, color='C0', lw=1, ls='--',
+                        label=None if 'model' in seen else 'model-based (not a confidence interval for a total)')
+                seen.add('model')
             m, c, lab = _MARKERS.get(r.interval_kind, _MARKERS['none'])
             ax.plot(r.estimate, yi, marker=m, ms=7, mfc=c, mec='C0' if c == 'none' else c, ls='',
                     label=None if lab in seen else lab)
@@ -97,17 +104,19 @@ def forest_plot(metrics: pd.DataFrame, # Rows of `metrics_table` to show
 
 # %% ../nbs/08_plots.ipynb #7c20191d
 def coverage_heatmap(ds, # The dataset
-                     by: str='case', # 'case' or 'family'
+                     by: str='case', # 'case' or 'family' (through the components the figures evidence)
+                     view: pd.DataFrame|None=None, # A precomputed `observation_view(ds)`
+                     max_columns: int=40, # Show at most this many cases or families
                     ) -> Figure:
     "Indicators × cases (or families): how many figures each publishes; blank where none."
-    cov = coverage(ds, by=by)
+    cov = coverage(ds, by=by, view=view).iloc[:, :max_columns]
     cov = cov[cov.sum(axis=1) > 0]
     with plt.rc_context(_style()):
         zh = cjk_font() is not None
         case, ind = _names(ds, zh)
         if by == 'family':
             fam = ds.models.set_index('model_id')
-            case = dict(zip(fam.index, fam.name_zh if zh else fam.name_en))
+            case = dict(zip(fam.index, (fam.name_zh + ' ' + fam.name_en) if zh else fam.name_en))
         fig, ax = plt.subplots(figsize=(1.1 * cov.shape[1] + 3.5, 0.26 * len(cov) + 1.6), layout='constrained')
         data = np.where(cov.to_numpy() > 0, cov.to_numpy(), np.nan)
         ax.imshow(data, aspect='auto', cmap='Blues', vmin=0, vmax=max(2, np.nanmax(data)) * 1.3)
@@ -123,12 +132,14 @@ def coverage_heatmap(ds, # The dataset
 # %% ../nbs/08_plots.ipynb #8dd03c68
 def grid_structure_plot(ds, # The dataset
                         metrics: pd.DataFrame|None=None, # `metrics_table(ds)`, if already computed
+                        max_rows: int=40, # Show at most this many grid sizes
                        ) -> Figure:
     "Households per grid as designed (ranges) and grid counts per tier."
     mt = metrics_table(ds) if metrics is None else metrics
-    hpg = mt[mt.metric == 'households_per_grid'].sort_values('estimate')
+    hpg = mt[mt.metric == 'households_per_grid'].sort_values('estimate').iloc[:max_rows]
     o = ds.observations
     tiers = o[(o.indicator == 'grids') & o.tier.notna()]
+    tiers = tiers[tiers.case_id.isin(tiers.case_id.drop_duplicates().iloc[:8])]          # a readable number of lines
     with plt.rc_context(_style()):
         zh = cjk_font() is not None
         case, _ = _names(ds, zh)
@@ -137,7 +148,8 @@ def grid_structure_plot(ds, # The dataset
             a1.plot([r.lower, r.upper], [yi, yi], lw=8, color='C1', solid_capstyle='butt', alpha=0.7)
             a1.plot(r.estimate, yi, '|', color='k', ms=12)
             a1.annotate(f"{r.lower:g}–{r.upper:g}", (r.upper, yi), xytext=(6, 0), textcoords='offset points', va='center', fontsize=8)
-        a1.set_yticks(range(len(hpg)), [f"{case[c]}" + (f" ({s})" if zh and isinstance(s, str) else '') for c, s in zip(hpg.case_id, hpg.scope)])
+        a1.set_yticks(range(len(hpg)), [f"{case[c]} · {lv or 'grid'}" + (f" ({s})" if zh and isinstance(s, str) else '')
+                                        for c, s, lv in zip(hpg.case_id, hpg.scope, hpg.grid_level)])
         a1.set_xscale('log'); a1.set_xlim(1, 2000); a1.set_xlabel('households per grid (designed range, log scale)')
         a1.set_title('Grid size')
         for k, (c, g) in enumerate(tiers.groupby('case_id')):

@@ -24,21 +24,21 @@ def case_families(ds, # A `govmodels.data.Dataset`
 def case_summary(ds, # A `govmodels.data.Dataset`
                 ) -> pd.DataFrame: # One row per case
     "One row per case: place, models, and how many figures (bounded, rates) its sources print."
-    o, m = ds.observations, ds.models.set_index('model_id')
+    o, m, c = ds.observations, ds.models.set_index('model_id'), ds.cases
     cf = case_families(ds)
     kind = o.indicator.map(dict(zip(ds.indicators.code, ds.indicators.kind)))
     src = ds.sources.set_index('source_id')
-    rows = []
-    for c in ds.cases.itertuples(index=False):
-        mine, fams = o[o.case_id == c.case_id], cf[cf.case_id == c.case_id]
-        local = fams.model_id[fams.level == 'local']
-        sids = sorted(set(mine.source_id) | {c.source_id})
-        rows.append(dict(case_id=c.case_id, name_zh=c.name_zh, admin_level=c.admin_level,
-                         local_models='、'.join(m.name_zh[local]), families='; '.join(dict.fromkeys(fams.family_en)),
-                         observations=len(mine), indicators=mine.indicator.nunique(),
-                         bounded=int((mine.qualifier != 'exact').sum()), rates=int((kind[mine.index] == 'rate').sum()),
-                         sources=', '.join(f"{s} ({src.date[s]:%Y-%m-%d}, {src.date_precision[s]})" for s in sids)))
-    return pd.DataFrame(rows)
+    g = o.assign(bounded=o.qualifier.ne('exact'), rate=kind.eq('rate')).groupby('case_id')
+    local = cf[cf.level == 'local'].assign(name=lambda d: d.model_id.map(m.name_zh)).groupby('case_id').name.agg('、'.join)
+    fams = cf.drop_duplicates(['case_id', 'family_id']).groupby('case_id').family_en.agg('; '.join)
+    s = pd.concat([o[['case_id', 'source_id']], c[['case_id', 'source_id']]]).drop_duplicates().sort_values(['case_id', 'source_id'])
+    s['label'] = s.source_id + ' (' + s.source_id.map(src.date).dt.strftime('%Y-%m-%d') + ', ' + s.source_id.map(src.date_precision) + ')'
+    counts = lambda col, how: c.case_id.map(g[col].agg(how)).fillna(0).astype(int).to_numpy()
+    return pd.DataFrame({'case_id': c.case_id.to_numpy(), 'name_zh': c.name_zh.to_numpy(), 'admin_level': c.admin_level.to_numpy(),
+                         'local_models': c.case_id.map(local).fillna('').to_numpy(), 'families': c.case_id.map(fams).fillna('').to_numpy(),
+                         'observations': counts('obs_id', 'size'), 'indicators': counts('indicator', 'nunique'),
+                         'bounded': counts('bounded', 'sum'), 'rates': counts('rate', 'sum'),
+                         'sources': c.case_id.map(s.groupby('case_id').label.agg(', '.join)).to_numpy()})
 
 # %% ../nbs/03_summary.ipynb #41252e3b
 def summary_text(ds, # A `govmodels.data.Dataset`
