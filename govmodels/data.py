@@ -45,9 +45,13 @@ class Dataset:
     case_models: pd.DataFrame
     indicators: pd.DataFrame
     observations: pd.DataFrame
-    claims: pd.DataFrame # Response-time and duration anecdotes, kept apart from the figures
+    claims: pd.DataFrame|None = None # Response-time and duration anecdotes, kept apart from the figures (empty if not given)
     path: Path|None = None # Folder the package was read from
     descriptor: dict = field(default_factory=dict) # The parsed datapackage.json
+
+    def __post_init__(self):
+        if self.claims is None:
+            self.claims = pd.DataFrame(columns=['claim_id', 'case_id', 'component', 'claim', 'value', 'unit', 'days', 'raw', 'source_id', 'offset', 'note'])
 
     @property
     def version(self): return self.descriptor.get('version')

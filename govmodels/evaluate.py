@@ -25,7 +25,8 @@ def match_candidates(candidates: pd.DataFrame, # Rows of `extract` for one sourc
     for o in observations.itertuples(index=False):
         here = candidates[(candidates.start <= o.offset) & (o.offset < candidates.end)]
         same = [i for i, c in here.iterrows()
-                if all(math.isclose(a, b, rel_tol=1e-9) for a, b in ((c.value, o.value), (c.lower, o.lower), (c.upper, o.upper)))]
+                if all(math.isclose(a, b, rel_tol=1e-9) or (math.isnan(a) and math.isnan(b))        # an open bound matches an open bound
+                       for a, b in ((c.value, o.value), (c.lower, o.lower), (c.upper, o.upper)))]
         i = same[0] if same else None
         rows.append(dict(obs_id=o.obs_id, found=i is not None, candidate=i,
                          indicator_ok=i is not None and candidates.indicator[i] == o.indicator))

@@ -55,8 +55,11 @@ RULES = [
     # issues
     ('whistles_handled', r'哨', ('个',), 0.85),
     ('messages_handled', r'信息', ('条',), 0.85),
-    ('issues_reported', r'问题|诉求|反馈|反映', ('条', '件', '个'), 0.75),
-    ('issues_resolved', r'解决|办结|处置|处理', ('件', '个', '条'), 0.82),
+    ('livelihood_projects', r'民生实事', ('件', '个', '项'), 0.9),
+    ('issues_received', r'问题|诉求|反馈|反映|收到|受理', ('条', '件', '个'), 0.75),
+    ('issues_closed', r'办结', ('件', '个', '条'), 0.85),
+    ('issues_solved', r'解决', ('件', '个', '条'), 0.82),
+    ('issues_handled', r'处置|处理', ('件', '个', '条'), 0.8),
     ('disputes_handled', r'矛盾纠纷|纠纷', ('起', '件'), 0.9),
     ('hazards_identified', r'隐患', ('条', '处', '个'), 0.9),
     # services and meetings

@@ -166,6 +166,7 @@ def _read(t: str, m) -> tuple|None:
         v1 *= mult; v2 = None if v2 is None else v2 * mult
         q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
         unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
+        if x['mult'] and not q and marker is None and v2 is None and not pct: marker = '约'   # printed with 万/亿: a round figure
         lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
         code = unit is None and not pct and x['mult'] is None and len(m['ar']) >= 5 and v2 is None
         if (t[b:b + 1] and t[b:b + 1] in ':+') or (a and t[a - 1] in ':+') or lettered or code:
@@ -189,7 +190,7 @@ def _read(t: str, m) -> tuple|None:
         q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
         if s in ('万', '千', '百') and not q and not marker: marker = '约'        # a round figure: 万名
     if marker is None and suf == '以上': marker = '以上'
-    if marker is None and suf == '左右': marker = '约'
+    if marker is None and suf in ('左右', '之久'): marker = '约'                       # 两年之久: a round duration
     if marker is None: marker = q
     if v2 is not None:
         if v2 < v1: return None
