@@ -100,6 +100,7 @@ def forest_plot(metrics: pd.DataFrame, # Rows of `metrics_table` to show
         ax.legend(loc='lower left', bbox_to_anchor=(0, 1.0), ncol=4, frameon=False, fontsize=8)
         if title: fig.suptitle(title)
         ax.grid(axis='x', color='0.9')
+    plt.close(fig)                  # shown once: by the returned Figure, not also by the inline backend
     return fig
 
 # %% ../nbs/08_plots.ipynb #7c20191d
@@ -127,6 +128,7 @@ def coverage_heatmap(ds, # The dataset
         ax.tick_params(length=0)
         for s in ax.spines.values(): s.set_visible(False)
         ax.set_title('Figures published per indicator' + (' (by model family)' if by == 'family' else ''))
+    plt.close(fig)                  # shown once: by the returned Figure, not also by the inline backend
     return fig
 
 # %% ../nbs/08_plots.ipynb #8dd03c68
@@ -159,6 +161,7 @@ def grid_structure_plot(ds, # The dataset
         a2.set_yscale('log'); a2.set_xlabel('grid tier (1 = top)'); a2.set_ylabel('grids'); a2.set_title('Grids per tier')
         if len(tiers): a2.set_xticks(sorted(tiers.tier.unique().astype(int))); a2.legend(frameon=False)
         else: a2.text(0.5, 0.5, 'no tiered grid counts published', ha='center', va='center', transform=a2.transAxes)
+    plt.close(fig)                  # shown once: by the returned Figure, not also by the inline backend
     return fig
 
 # %% ../nbs/08_plots.ipynb #00053b92
@@ -186,4 +189,5 @@ def case_figures_plot(ds, # The dataset
         ax.set_xscale('log'); ax.set_xlabel('published figure (log scale); orange: bounded, whiskers: bounds')
         case = dict(zip(ds.cases.case_id, ds.cases.name_zh if zh else ds.cases.name_en)).get(case_id, case_id)
         ax.set_title(title or f'{case}: published counts')
+    plt.close(fig)                  # shown once: by the returned Figure, not also by the inline backend
     return fig

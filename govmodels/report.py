@@ -63,7 +63,9 @@ def _names(ds, cases) -> str:
     shown = '、'.join(n.get(c, c) for c in cases[:8])
     return shown + (f" and {len(cases) - 8} more" if len(cases) > 8 else '')
 
-def _plural(n: int, word: str) -> str: return f"{n} {word}" + ('' if n == 1 else 's')
+def _plural(n: int, word: str) -> str:
+    "'1 case', '2 cases', '3 families'."
+    return f"{n} {word}" if n == 1 else f"{n} " + (word[:-1] + 'ies' if word.endswith('y') and word[-2] not in 'aeiou' else word + 's')
 
 def limits(ds, cmp: Comparison) -> list:
     "What the report cannot say, each sentence computed from the data and the comparison tables."

@@ -299,4 +299,5 @@ def plot_rank_intervals(result: UncertaintyResult, # The result of `uncertainty`
         ax.set_xlabel('rank (1 = best); bar: 5–95% of draws')
         ax.legend(frameon=False, loc='upper left', bbox_to_anchor=(1.01, 1.0), fontsize=8)
         ax.set_title(title or f'Rank intervals over {result.n_draws:,} draws')
+    plt.close(fig)                  # shown once: by the returned Figure, not also by the inline backend
     return fig
