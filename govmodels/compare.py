@@ -135,7 +135,7 @@ def funnel(ds, # A `govmodels.data.Dataset`
               'base', 'obs_id', 'printed']].sort_values(['case_id', 'stage'])
     if not wide: return long.reset_index(drop=True)
     key = ['case_id', 'scope', 'subset', 'period_text']
-    w = long.fillna({k: '' for k in key}).pivot_table(index=key, columns='stage', values='printed', aggfunc=' / '.join, observed=False)
+    w = long.astype({k: object for k in key}).fillna({k: '' for k in key}).pivot_table(index=key, columns='stage', values='printed', aggfunc=' / '.join, observed=False)
     return w.reindex(columns=STAGES).reset_index().replace({'': None})
 
 # %% ../nbs/07_compare.ipynb #0127f511

@@ -35,7 +35,7 @@ def case_summary(ds, # A `govmodels.data.Dataset`
     s['label'] = s.source_id + ' (' + s.source_id.map(src.date).dt.strftime('%Y-%m-%d') + ', ' + s.source_id.map(src.date_precision) + ')'
     counts = lambda col, how: c.case_id.map(g[col].agg(how)).fillna(0).astype(int).to_numpy()
     return pd.DataFrame({'case_id': c.case_id.to_numpy(), 'name_zh': c.name_zh.to_numpy(), 'admin_level': c.admin_level.to_numpy(),
-                         'local_models': c.case_id.map(local).fillna('').to_numpy(), 'families': c.case_id.map(fams).fillna('').to_numpy(),
+                         'local_models': c.case_id.map(local).astype(object).fillna('').to_numpy(), 'families': c.case_id.map(fams).astype(object).fillna('').to_numpy(),
                          'observations': counts('obs_id', 'size'), 'indicators': counts('indicator', 'nunique'),
                          'bounded': counts('bounded', 'sum'), 'rates': counts('rate', 'sum'),
                          'sources': c.case_id.map(s.groupby('case_id').label.agg(', '.join)).to_numpy()})

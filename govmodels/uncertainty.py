@@ -152,9 +152,15 @@ def uncertainty(df, # Units × indicators
     if weight_draws is not None and concentration is not None: raise ValueError("weight_draws and concentration: give one or the other")
     if (lower is None) != (upper is None): raise ValueError("lower and upper: give both or neither")
     if lower is not None:
-        lo, hi = (_matrix(b).reindex(index=x.index, columns=x.columns) for b in (lower, upper))
-        if lo.isna().any().any() or hi.isna().any().any(): raise ValueError("lower and upper must have the same units and indicators as df")
-        lo, hi = lo.to_numpy(), hi.to_numpy()
+        for name, b in (('lower', lower), ('upper', upper)):
+            if not isinstance(b, pd.DataFrame) or set(b.index) != set(x.index) or set(b.columns) != set(x.columns):
+                raise ValueError(f"{name} must have the same units and indicators as df")
+        lo, hi = (b.reindex(index=x.index, columns=x.columns).astype(float).to_numpy() for b in (lower, upper))
+        gap = np.isnan(lo) | np.isnan(hi)
+        if gap.any():                         # an open bound (以上, 不到) has no end to draw up to: say so, never invent one
+            r, c = np.argwhere(gap)[0]
+            raise ValueError(f"lower/upper: open bound (missing) at unit {x.index[r]!r}, indicator {x.columns[c]!r}: drawing within "
+                             "bounds needs both ends; give a finite bound you can defend, or set both bounds to the value")
         if ((lo > x.to_numpy()) | (x.to_numpy() > hi)).any(): raise ValueError("lower <= df <= upper must hold for every cell")
     rng = np.random.default_rng(random_state)
     base_w = {s: _base_weights(s, x, hib, weights) for s in weightings}
