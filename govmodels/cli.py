@@ -18,7 +18,7 @@ from . import __version__
 from .checks import DataError
 from .data import load, validate
 from .checks import describe_problem
-from .files import FileError, read_text, write_text_atomic
+from .files import FileError, read_text, write_text_atomic, spreadsheet_safe
 from .summary import summary_text
 from .text import extract
 
@@ -77,7 +77,7 @@ def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
         elif args.command == 'extract':
             if args.out and Path(args.out).exists() and not args.force:
                 raise FileError(f"{args.out}: exists; use --force to overwrite it")
-            csv = extract_files(args.files, args.encoding).to_csv(index=False)
+            csv = spreadsheet_safe(extract_files(args.files, args.encoding)).to_csv(index=False)   # no cell runs as a formula
             if args.out: write_text_atomic(args.out, csv, force=args.force)
             else: sys.stdout.write(csv)
         return 0

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .checks import problems, DataError
 from .schema import read_package, unreadable_tables, empty_table
-from .files import FileError, atomic_folder
+from .files import FileError, atomic_folder, member_path
 
 # %% ../nbs/01_data.ipynb #d72e700a
 TABLES = ('sources', 'cases', 'models', 'case_models', 'indicators', 'observations', 'claims')
@@ -136,8 +136,13 @@ def verify(ds: Dataset, # The dataset to check
         fn = files.get(o.source_id)
         if fn is None:
             rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, f'source {o.source_id!r} is not in sources', None)); continue
-        if fn not in texts: texts[fn] = (d/fn).read_text(encoding='utf-8') if (d/fn).is_file() else None
+        if fn not in texts:
+            try: f = member_path(d, fn, f'sources.text_file of {o.source_id!r}'); texts[fn] = f.read_text(encoding='utf-8') if f.is_file() else None
+            except FileError as e: texts[fn] = e                      # never read a file outside the source folder
+            except (OSError, UnicodeDecodeError) as e: texts[fn] = FileError(f'source text {d/fn}: cannot be read as UTF-8 text ({e.__class__.__name__})')
         text = texts[fn]
+        if isinstance(text, FileError):
+            rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, str(text), None)); continue
         if text is None:
             rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, f'source text {d/fn} not found', None)); continue
         found = text[int(o.offset):int(o.offset) + len(o.raw)]
@@ -179,6 +184,6 @@ def save(ds: Dataset, # The dataset to write
             df = getattr(ds, t)
             for row in zip(*(df[f['name']] for f in fields)):
                 w.writerow([_cell(v, f) for v, f in zip(row, fields)])
-            (tmp/res[t]['path']).write_text(buf.getvalue(), encoding='utf-8')
+            member_path(tmp, res[t].get('path'), f"ds.descriptor: resource {t!r} path").write_text(buf.getvalue(), encoding='utf-8')
         (tmp/'datapackage.json').write_text(json.dumps(desc, ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
     return path

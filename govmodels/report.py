@@ -6,10 +6,10 @@ Docs: https://govmodels.github.io/govmodels/report.html.md"""
 
 # %% auto #0
 __all__ = ['MARKER', 'FOCUS_FAMILIES', 'TITLE', 'case_figures', 'case_metrics', 'limits', 'conclusion', 'Section',
-           'report_sections', 'render_html', 'render_markdown', 'write_report']
+           'report_sections', 'md_escape', 'render_html', 'render_markdown', 'write_report']
 
 # %% ../nbs/12_report.ipynb #efa9eac6
-import base64, html, io
+import base64, html, io, re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -281,9 +281,15 @@ def _cells(df: pd.DataFrame) -> pd.DataFrame:
         else: out[c] = ['' if (v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA) else str(v) for v in col]
     return out
 
+_MD_SPECIAL = re.compile(r'([\\`*_\[\]()!#|~])')
+
+def md_escape(s) -> str:
+    "Text from the data, safe in Markdown: HTML escaped, Markdown syntax backslash-escaped (no links, images or headings), one line."
+    return _MD_SPECIAL.sub(r'\\\1', html.escape(' '.join(str(s).split()), quote=False))
+
 def _md_table(df: pd.DataFrame) -> str:
     t = _cells(df)
-    esc = lambda s: html.escape(s, quote=False).replace('|', '\\|').replace('\n', ' ')
+    esc = md_escape
     rows = ['| ' + ' | '.join(esc(str(c)) for c in t.columns) + ' |', '|' + '---|' * len(t.columns)]
     rows += ['| ' + ' | '.join(esc(v) for v in r) + ' |' for r in t.itertuples(index=False)]
     return '\n'.join(rows)
@@ -340,8 +346,7 @@ def _html_table(df: pd.DataFrame, caption: str) -> str:
 
 def _env(autoescape: bool) -> Environment:
     env = Environment(autoescape=autoescape, trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
-    env.filters.update(b64=lambda b: base64.b64encode(b).decode('ascii'), html_table=_html_table,
-                       md=lambda s: html.escape(str(s), quote=False), md_table=_md_table)
+    env.filters.update(b64=lambda b: base64.b64encode(b).decode('ascii'), html_table=_html_table, md=md_escape, md_table=_md_table)
     return env
 
 def render_html(meta: dict, sections: list) -> str:

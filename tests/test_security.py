@@ -1,0 +1,144 @@
+"""Untrusted input, round two (issue 15, first part): a data package, an article or a file name must not make govmodels
+read or write outside what the user pointed at, run markup or formulas downstream, or hang. Each case asserts the exact
+one-line problem, no traceback, and nothing read, changed or left behind."""
+import csv, io, json, os, shutil, subprocess, sys, time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from govmodels.data import bundled_path, load, save, verify
+from govmodels.files import FileError
+from govmodels.report import write_report
+
+from test_validate import run_validate, _hashes
+
+GOVMODELS = Path(sys.executable).parent/'govmodels'
+
+
+@pytest.fixture
+def pkg(tmp_path):
+    d = tmp_path/'pkg'
+    shutil.copytree(bundled_path(), d)
+    return d
+
+
+def set_path(d, name, path):
+    p = d/'datapackage.json'; dp = json.loads(p.read_text(encoding='utf-8'))
+    next(r for r in dp['resources'] if r['name'] == name)['path'] = path
+    p.write_text(json.dumps(dp, ensure_ascii=False), encoding='utf-8')
+
+
+def outside_csv(tmp_path):
+    o = tmp_path/'outside'; o.mkdir()
+    f = o/'secret.csv'; f.write_text('SECRET_HEADER,x\nSECRET_VALUE,1\n', encoding='utf-8')
+    return f
+
+
+@pytest.mark.parametrize('how, expected', [
+    ('absolute', "must be a relative path inside"),
+    ('dotdot', "must not contain '..'"),
+    ('url', "must be a relative path inside"),
+    ('symlink', "leads outside"),
+    ('list', "must be a file name inside the folder"),
+])
+def test_resource_paths_never_leave_the_package(pkg, tmp_path, how, expected):
+    secret = outside_csv(tmp_path)
+    if how == 'symlink': (pkg/'cases_link.csv').symlink_to(secret)
+    path = {'absolute': str(secret), 'dotdot': '../outside/secret.csv', 'url': 'https://example.org/cases.csv',
+            'symlink': 'cases_link.csv', 'list': ['cases.csv']}[how]
+    set_path(pkg, 'cases', path)
+    before = _hashes(pkg)
+    code, lines, err = run_validate(pkg)
+    assert code == 1 and 'Traceback' not in err
+    assert any(l.startswith('datapackage.json, column resources: resource \'cases\' path') and expected in l for l in lines), lines
+    assert not any('SECRET' in l for l in lines)                                   # nothing from the outside file is echoed
+    assert _hashes(pkg) == before
+
+
+def test_report_refuses_a_package_pointing_outside(pkg, tmp_path):
+    secret = outside_csv(tmp_path)
+    set_path(pkg, 'cases', str(secret))
+    r = subprocess.run([str(GOVMODELS), 'report', '--data', str(pkg), '--out', str(tmp_path/'rep')], capture_output=True, text=True)
+    assert r.returncode == 1 and 'must be a relative path' in r.stderr and 'Traceback' not in r.stderr and 'SECRET' not in r.stderr
+    assert not (tmp_path/'rep').exists()
+
+
+def test_verify_reads_no_text_outside_the_source_folder(tmp_path):
+    ds = load()
+    secret = tmp_path/'secret.txt'; secret.write_text('139个' * 1000, encoding='utf-8')
+    src = tmp_path/'sources'; src.mkdir()
+    ds.sources.loc[0, 'text_file'] = str(secret)                     # an absolute path in sources.text_file
+    ds.sources.loc[1, 'text_file'] = '../secret.txt'
+    out = verify(ds, src)
+    bad = out[out.source_id.isin(ds.sources.source_id[:2])]
+    assert len(bad) and bad.problem.str.contains("must be a relative path|must not contain '..'").all()
+    assert bad.found.isna().all()
+
+
+def test_save_writes_only_inside_the_target(tmp_path):
+    ds = load()
+    victim = tmp_path/'victim.csv'; victim.write_text('keep me', encoding='utf-8')
+    for r in ds.descriptor['resources']:
+        if r['name'] == 'cases': r['path'] = '../victim.csv'
+    with pytest.raises(FileError, match="must not contain '..'"): save(ds, tmp_path/'out')
+    assert victim.read_text(encoding='utf-8') == 'keep me'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['victim.csv']       # no target, no temporary folder left
+
+
+def test_catastrophic_pattern_is_stopped(pkg):
+    p = pkg/'datapackage.json'; dp = json.loads(p.read_text(encoding='utf-8'))
+    f = next(f for f in dp['resources'][0]['schema']['fields'] if f['name'] == 'outlet')
+    f['constraints']['pattern'] = '^(a|aa)+$'
+    p.write_text(json.dumps(dp, ensure_ascii=False), encoding='utf-8')
+    s = (pkg/'sources.csv').read_text(encoding='utf-8')
+    (pkg/'sources.csv').write_text(s.replace(',株洲日报,', ',' + 'a' * 45 + '!,', 1), encoding='utf-8')
+    t = time.perf_counter()
+    code, lines, err = run_validate(pkg)
+    assert time.perf_counter() - t < 60 and code == 1 and 'Traceback' not in err
+    assert any('catastrophic backtracking' in l for l in lines), lines
+
+
+def test_invalid_pattern_is_one_line(pkg):
+    p = pkg/'datapackage.json'; dp = json.loads(p.read_text(encoding='utf-8'))
+    next(f for f in dp['resources'][0]['schema']['fields'] if f['name'] == 'outlet')['constraints']['pattern'] = '([unclosed'
+    p.write_text(json.dumps(dp, ensure_ascii=False), encoding='utf-8')
+    code, lines, err = run_validate(pkg)
+    assert code == 1 and 'Traceback' not in err and any('is not a valid regular expression' in l for l in lines)
+
+
+def test_report_markdown_carries_no_markup_from_the_data(pkg, tmp_path):
+    s = (pkg/'cases.csv').read_text(encoding='utf-8')
+    s = s.replace(',荷塘区,Hetang District,', ',<script>alert(1)</script>,[click](javascript:alert(1)) ![t](http://tracker.example/p.png),', 1)
+    (pkg/'cases.csv').write_text(s, encoding='utf-8')
+    p = pkg/'datapackage.json'; dp = json.loads(p.read_text(encoding='utf-8'))
+    dp['version'] = '1.0\n# injected heading'
+    p.write_text(json.dumps(dp, ensure_ascii=False), encoding='utf-8')
+    out = write_report(load(pkg), tmp_path/'rep', n_draws=200)
+    md, page = (out/'report.md').read_text(encoding='utf-8'), (out/'index.html').read_text(encoding='utf-8')
+    for text in (md, page):
+        assert '<script>' not in text and '](javascript:' not in text and '](http://tracker' not in text
+    assert '\n# injected' not in md
+
+
+def test_extract_output_runs_no_formula(tmp_path):
+    art = tmp_path/'=HYPERLINK("http-x").txt'
+    art.write_text('某街道共划分网格93个,收到问题8071条。\n', encoding='utf-8')
+    out = tmp_path/'cands.csv'
+    r = subprocess.run([str(GOVMODELS), 'extract', str(art), '--out', str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    cells = [c for row in csv.reader(io.StringIO(out.read_text(encoding='utf-8'))) for c in row]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not any(c.startswith(('=', '+', '@')) for c in cells)
+
+
+@pytest.mark.parametrize('special', ['fifo', 'device'])
+def test_extract_refuses_special_files(tmp_path, special):
+    if special == 'fifo':
+        target = tmp_path/'pipe.txt'; os.mkfifo(target)
+    else:
+        target = Path('/dev/zero')
+    t = time.perf_counter()
+    r = subprocess.run([str(GOVMODELS), 'extract', str(target)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and 'not a regular file' in r.stderr and 'Traceback' not in r.stderr
+    assert time.perf_counter() - t < 30
