@@ -12,6 +12,7 @@ __all__ = ['PROBLEM_COLUMNS', 'PRIMARY_KEYS', 'FOREIGN_KEYS', 'CASE_FIGURES', 'R
 
 # %% ../nbs/02_checks.ipynb #b56480f6
 import math, re
+from datetime import date as _date
 import pandas as pd
 
 from .bounds import follows_bound_rule
@@ -209,11 +210,13 @@ def check_bases(ds) -> list:
     "Bases that belong to another case, or are given for something that is not a rate."
     out = []
     o, kinds = ds.observations, _kinds(ds)
-    case_of = dict(zip(o.obs_id, o.case_id))
-    for i, (case, base, k) in enumerate(zip(o.case_id, o.base_obs_id, kinds)):
+    case_of, low_of = dict(zip(o.obs_id, o.case_id)), dict(zip(o.obs_id, o.lower))
+    for i, (oid, case, base, k) in enumerate(zip(o.obs_id, o.case_id, o.base_obs_id, kinds)):
         if _missing(base) or base not in case_of: continue
         if k != 'rate': out.append(('observations.csv', _row(i), 'base_obs_id', base, f'only a rate has a base, this indicator is of kind {k!r}'))
+        elif base == oid: out.append(('observations.csv', _row(i), 'base_obs_id', base, 'a rate cannot be its own base'))
         elif case_of[base] != case: out.append(('observations.csv', _row(i), 'base_obs_id', base, f'the base belongs to case {case_of[base]!r}, not {case!r}'))
+        elif not _missing(low_of[base]) and low_of[base] <= 0: out.append(('observations.csv', _row(i), 'base_obs_id', base, 'the base of a rate must be greater than 0'))
     return out
 
 # %% ../nbs/02_checks.ipynb #75098f74
@@ -238,11 +241,22 @@ def _period_edge(s: str, end: bool) -> str:
     "Pad an ISO date of reduced precision to a full date."
     return s + ('-12-31' if end else '-01-01')[len(s) - 4:] if isinstance(s, str) else s
 
+def _calendar_ok(s) -> bool:
+    "Whether an ISO date of reduced precision names a real year, month or day."
+    try:
+        if len(s) == 10: _date.fromisoformat(s)
+        elif len(s) == 7 and not 1 <= int(s[5:7]) <= 12: return False
+        return True
+    except (ValueError, TypeError): return False
+
 def check_periods(ds) -> list:
-    "Periods that end before they start."
+    "Period dates that are not calendar dates (2023-02-30, 2023-13), and periods that end before they start."
     out = []
     o = ds.observations
     for i, (a, b) in enumerate(zip(o.period_start, o.period_end)):
+        bad = [(c, v) for c, v in (('period_start', a), ('period_end', b)) if not _missing(v) and not _calendar_ok(v)]
+        out += [('observations.csv', _row(i), c, v, 'not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)') for c, v in bad]
+        if bad: continue
         if not (_missing(a) or _missing(b)) and _period_edge(b, True) < _period_edge(a, False):
             out.append(('observations.csv', _row(i), 'period_end', b, f'period ends before it starts ({a})'))
     return out

@@ -8,7 +8,7 @@ Docs: https://govmodels.github.io/govmodels/cli.html.md"""
 __all__ = ['report', 'extract_files', 'main']
 
 # %% ../nbs/09_cli.ipynb #a399d25c
-import argparse, sys
+import argparse, os, sys
 from pathlib import Path
 
 import pandas as pd
@@ -84,6 +84,14 @@ def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
     except (DataError, FileError) as e:
         if args.debug: raise
         print(f'govmodels: {e}', file=sys.stderr)
+        return 1
+    except OSError as e:
+        if args.debug: raise
+        if isinstance(e, BrokenPipeError):                         # a reader such as `head` closed the pipe: stop quietly
+            try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except OSError: pass
+            return 141
+        print(f"govmodels: {e.filename or ''}{': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         if args.debug: raise

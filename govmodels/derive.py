@@ -33,7 +33,8 @@ def component_families(ds, # A `govmodels.data.Dataset`
 def _edge(s, end: bool):
     "An ISO date of reduced precision (2020, 2020-05) as the first or last day it covers."
     if not isinstance(s, str) or not s: return None
-    p = pd.Period(s, freq={4: 'Y', 7: 'M'}.get(len(s), 'D'))
+    try: p = pd.Period(s, freq={4: 'Y', 7: 'M'}.get(len(s), 'D'))
+    except (ValueError, TypeError): return None                     # not a calendar date: `validate` reports it
     return (p.end_time if end else p.start_time).normalize()
 
 _YEARS = re.compile(r'\s*([0-9一二两三四五六七八九十]+)\s*年来\s*')
@@ -185,7 +186,7 @@ def _printed(r, v, model, alpha, method):
     a = v[v.indicator.isin(r.numerator.split('|'))]
     if a.empty: return None
     by_id = v.set_index('obs_id')
-    base = a.base_obs_id.map(lambda b: b if isinstance(b, str) and b in by_id.index else None)
+    base = a.base_obs_id.map(lambda b: b if isinstance(b, str) and b in by_id.index and by_id.lower.get(b, 0) > 0 else None)
     with_base = base.notna().to_numpy()
     frames = []
     if with_base.any():

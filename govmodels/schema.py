@@ -156,9 +156,19 @@ def read_descriptor(folder) -> tuple: # (descriptor dict or None, list of proble
     try: d = json.loads(p.read_text(encoding='utf-8-sig'))
     except UnicodeDecodeError: return None, [('datapackage.json', None, None, None, 'not UTF-8 text')]
     except json.JSONDecodeError as e: return None, [('datapackage.json', e.lineno, None, None, f'not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})')]
+    except RecursionError: return None, [('datapackage.json', None, None, None, 'not a usable descriptor: nested too deeply')]
     if not isinstance(d, dict) or not isinstance(d.get('resources'), list):
         return None, [('datapackage.json', None, 'resources', None, 'no list of resources')]
     return d, []
+
+def _schema_shape(resource: dict) -> str|None:
+    "What is wrong with the shape of a resource's schema (an object with a list of fields, each an object with a string name), or None."
+    s = resource.get('schema')
+    if not isinstance(s, dict) or not isinstance(s.get('fields'), list): return 'schema must be an object with a list of fields'
+    for i, f in enumerate(s['fields']):
+        if not isinstance(f, dict) or not isinstance(f.get('name'), str): return f'field {i + 1} of the schema has no name'
+        if not isinstance(f.get('constraints', {}), dict): return f"field {f['name']!r}: constraints must be an object"
+    return None
 
 def read_package(folder, # Folder of a data package
                  tables: tuple, # Names of the resources to read
@@ -166,11 +176,15 @@ def read_package(folder, # Folder of a data package
     "Read every table of a data package with its schema; nothing is dropped, every problem is listed."
     desc, out = read_descriptor(folder)
     if desc is None: return None, {}, problem_frame(out)
-    res = {r.get('name'): r for r in desc['resources'] if isinstance(r, dict)}
+    res = {r.get('name'): r for r in desc['resources'] if isinstance(r, dict) and isinstance(r.get('name'), str)}
     read = {}
     for t in tables:
         if t not in res:
             out.append(('datapackage.json', None, 'resources', t, f'no resource named {t!r}'))
+            continue
+        bad = _schema_shape(res[t])
+        if bad:
+            out.append(('datapackage.json', None, 'resources', t, f'resource {t!r}: {bad}'))
             continue
         read[t], p = read_table(folder, res[t])
         out += p

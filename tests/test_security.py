@@ -142,3 +142,56 @@ def test_extract_refuses_special_files(tmp_path, special):
     r = subprocess.run([str(GOVMODELS), 'extract', str(target)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and 'not a regular file' in r.stderr and 'Traceback' not in r.stderr
     assert time.perf_counter() - t < 30
+
+
+def edit_descriptor(d, fn):
+    p = d/'datapackage.json'; dp = json.loads(p.read_text(encoding='utf-8')); fn(dp)
+    p.write_text(json.dumps(dp, ensure_ascii=False), encoding='utf-8')
+
+
+@pytest.mark.parametrize('name, change, expected', [
+    ('schema as a string', lambda d: edit_descriptor(d, lambda dp: dp['resources'][1].update(schema='x')),
+     "datapackage.json, column resources: resource 'cases': schema must be an object with a list of fields (value 'cases')"),
+    ('field without a name', lambda d: edit_descriptor(d, lambda dp: dp['resources'][1]['schema']['fields'][0].pop('name')),
+     "datapackage.json, column resources: resource 'cases': field 1 of the schema has no name (value 'cases')"),
+    ('descriptor nested too deeply', lambda d: (d/'datapackage.json').write_text('{"resources": ' + '[' * 100_000 + ']' * 100_000 + '}'),
+     'datapackage.json: not a usable descriptor: nested too deeply'),
+    ('date that does not exist', lambda d: (d/'observations.csv').write_text((d/'observations.csv').read_text(encoding='utf-8').replace(',2020-05,,,', ',2023-02-30,,,'), encoding='utf-8'),
+     "observations.csv, row 12, column period_start: not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD) (value '2023-02-30')"),
+    ('month that does not exist', lambda d: (d/'observations.csv').write_text((d/'observations.csv').read_text(encoding='utf-8').replace(',2020-05,,,', ',2023-13,,,'), encoding='utf-8'),
+     "observations.csv, row 12, column period_start: not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD) (value '2023-13')"),
+    ('rate base of zero', lambda d: (d/'observations.csv').write_text((d/'observations.csv').read_text(encoding='utf-8').replace(',8071,8071,8071,', ',0,0,0,'), encoding='utf-8'),
+     "observations.csv, row 63, column base_obs_id: the base of a rate must be greater than 0 (value 'wangcheng-10')"),
+    ('rate that is its own base', lambda d: (d/'observations.csv').write_text((d/'observations.csv').read_text(encoding='utf-8').replace(',wangcheng-10,cswb-20231221,1263,', ',wangcheng-11,cswb-20231221,1263,'), encoding='utf-8'),
+     "observations.csv, row 63, column base_obs_id: a rate cannot be its own base (value 'wangcheng-11')"),
+])
+def test_malformed_packages_give_one_line(pkg, name, change, expected):
+    change(pkg)
+    code, lines, err = run_validate(pkg)
+    assert code == 1 and 'Traceback' not in err and expected in lines, (lines, err[-500:])
+    r = subprocess.run([str(GOVMODELS), 'report', '--data', str(pkg), '--out', str(pkg.parent/'rep')], capture_output=True, text=True)
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and not (pkg.parent/'rep').exists()
+
+
+def test_operating_system_errors_are_one_line(tmp_path):
+    r = subprocess.run([str(GOVMODELS), 'report', '--out', str(tmp_path/('a' * 250))], capture_output=True, text=True)
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'File name too long' in r.stderr
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_output_piped_into_head_stops_quietly(tmp_path):
+    art = tmp_path/'a.txt'; art.write_text('共划分网格93个。' * 2000, encoding='utf-8')
+    r = subprocess.run(f'"{GOVMODELS}" extract "{art}" | head -1', shell=True, capture_output=True, text=True)
+    assert 'Traceback' not in r.stderr and 'BrokenPipe' not in r.stderr, r.stderr
+    assert r.stdout.startswith('source_id') and r.stdout.count('\n') == 1
+
+
+def test_report_folder_follows_the_umask_and_a_crash_is_recovered(tmp_path):
+    old = os.umask(0o022)
+    try: out = write_report(load(), tmp_path/'rep', n_draws=100)
+    finally: os.umask(old)
+    assert (out.stat().st_mode & 0o777) == 0o755                              # a colleague or web server can read it
+    os.replace(out, tmp_path/'.rep.old')                                      # killed between the two renames of a re-run
+    stale = tmp_path/'.rep.x1y2.tmp'; stale.mkdir(); os.utime(stale, (time.time() - 7200,) * 2)
+    write_report(load(), tmp_path/'rep', n_draws=100)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['rep']
