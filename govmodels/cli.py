@@ -12,7 +12,7 @@ import argparse, os, sys
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import __version__
 from .checks import DataError

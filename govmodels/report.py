@@ -180,6 +180,10 @@ def _png(fig) -> bytes:
     plt.close(fig)
     return buf.getvalue()
 
+def _percent(df: pd.DataFrame, cols: list) -> pd.DataFrame:
+    "Shares shown as percentages (99.31%), blanks for missing."
+    return df.assign(**{c: [('' if pd.isna(v) else f'{100 * v:.4g}%') for v in df[c]] for c in cols})
+
 def _disclosure_index(dc: pd.DataFrame, n_draws: int, random_state: int):
     "Rank uncertainty of a disclosure index: the items that vary, equal weights perturbed by Dirichlet draws."
     x = dc.drop(columns='disclosed')
@@ -234,7 +238,7 @@ def report_sections(ds, # A `govmodels.data.Dataset`
     rate_paras = ["Printed and derived shares. The line is the bound of the printed figures where there is one; a hollow marker is a rate stated "
                   "exactly (a total, with no interval)."]
     if len(rates) > 40: rate_paras.append(f"The figure shows the first 40 of {len(rates)} rates; the table lists all.")
-    secs.append(Section('rates', 'Rates', rate_paras, [('Rates across cases', across_cases(rates, names=names))],
+    secs.append(Section('rates', 'Rates', rate_paras, [('Rates across cases (percent)', _percent(across_cases(rates, names=names), ['estimate', 'lower', 'upper']))],
                         _png(forest_plot(rates, ds, title='Rates as printed or derived')) if len(rates) else None, 'Rates by case with their bounds'))
     secs.append(Section('metrics', 'Each metric across cases', [
         "Every derived metric of the registry (see the derive module), across the cases that have it, with its interval kind and flags: "
@@ -298,7 +302,7 @@ _CSS = """body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Aria
 table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0 1.5em;display:block;overflow-x:auto}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee}#limits{background:#fff8e1;border-left:4px solid #f0b400;padding:0.5em 1em}
 caption{text-align:left;font-weight:bold;padding:0.3em 0}h2{border-bottom:1px solid #ddd;padding-bottom:0.2em;margin-top:1.8em}
-nav ol{columns:2}@media print{nav{display:none}h2{break-after:avoid}figure,img{break-inside:avoid}}"""
+nav ol{columns:2}@media print{nav{display:none}h2,caption{break-after:avoid-page}figure,img,tr{break-inside:avoid}table{display:table;font-size:0.7em}body{max-width:none}}"""
 
 _HTML = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

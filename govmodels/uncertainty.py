@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .composite import (_matrix, directions, _weights, normalize_array, NORMALIZATIONS,
                                  entropy_weights, critic_weights, pca_weights)

@@ -35,3 +35,18 @@ def test_report_opens_in_chromium_with_every_figure(tmp_path):
     shot = shots/'report.png'
     r = chromium(f'--screenshot={shot}', '--window-size=1280,2400', page.as_uri(), profile=tmp_path/'p2')
     assert shot.exists() and shot.stat().st_size > 50_000, r.stderr[-2000:]
+
+
+PDFTOTEXT = shutil.which('pdftotext')
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason='pdftotext is not installed (apt-get install poppler-utils)')
+def test_report_prints_without_a_heading_at_the_bottom_of_a_page(tmp_path):
+    out = write_report(load(), tmp_path/'report', n_draws=500)
+    pdf = tmp_path/'report.pdf'
+    chromium(f'--print-to-pdf={pdf}', '--no-pdf-header-footer', (out/'index.html').as_uri(), profile=tmp_path/'p3')
+    assert pdf.exists() and pdf.stat().st_size > 50_000
+    headings = set(re.findall(r'<h2>([^<]+)</h2>', (out/'index.html').read_text(encoding='utf-8')))
+    pages = subprocess.run([PDFTOTEXT, '-layout', str(pdf), '-'], capture_output=True, text=True).stdout.split('\f')
+    last = [[l.strip() for l in p.splitlines() if l.strip()][-1] for p in pages if p.strip()]
+    assert len(last) >= 3 and not [l for l in last if l in headings], last

@@ -80,3 +80,66 @@ def test_pages_in_chromium(site, tmp_path):
             assert (shots/f'docs_{page}.png').stat().st_size > 30_000
     finally:
         server.shutdown()
+
+
+AUDIT = """<script>window.__errs = []; window.addEventListener('error', e => __errs.push(String(e.message || ('failed to load ' + ((e.target && (e.target.src || e.target.href)) || e.type)))), true);
+const __ce = console.error; console.error = (...a) => { __errs.push(a.map(String).join(' ')); __ce(...a); };
+window.addEventListener('load', () => setTimeout(() => {
+  const ext = performance.getEntriesByType('resource').map(r => r.name).filter(n => !/^(file:|data:|blob:|http:\\/\\/127\\.0\\.0\\.1)/.test(n));
+  const srcs = [...document.images].map(i => i.src); let wide = 0;
+  document.querySelectorAll('table').forEach(t => { const p = t.parentElement, ox = x => ['auto', 'scroll'].includes(getComputedStyle(x).overflowX);
+    if (t.scrollWidth > p.clientWidth + 1 && !ox(t) && !ox(p)) wide++; });
+  document.body.setAttribute('data-audit', JSON.stringify({errors: __errs, external: ext, duplicates: srcs.length - new Set(srcs).size, wide,
+    images: srcs.length, decoded: [...document.images].filter(i => i.complete && i.naturalWidth > 0).length}));
+}, 300));</script>"""
+
+
+def audit(page: Path, tmp_path: Path) -> dict:
+    "Load a page in headless Chromium with every host but 127.0.0.1 unresolvable, and return what the audit script saw."
+    import json
+    probe = page.parent/f'_audit_{page.name}'
+    probe.write_text(page.read_text(encoding='utf-8').replace('<head>', '<head>' + AUDIT, 1), encoding='utf-8')
+    try:
+        r = subprocess.run([CHROMIUM, *FLAGS, f'--user-data-dir={tmp_path/"audit"}', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+                            '--virtual-time-budget=10000', '--dump-dom', probe.as_uri()], capture_output=True, text=True, timeout=120)
+    finally: probe.unlink()
+    m = re.search(r'data-audit="([^"]*)"', r.stdout)
+    assert m, (page.name, r.stderr[-1500:])
+    import html as _html
+    return json.loads(_html.unescape(m.group(1)))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason='Chromium is not installed (apt-get install chromium)')
+def test_every_page_and_the_report_work_offline(site, tmp_path):
+    "With the network blocked: no request leaves the machine, no console error, no duplicated image, every image decodes, no table overflows."
+    from govmodels.data import load
+    from govmodels.report import write_report
+    rep = write_report(load(), tmp_path/'report', n_draws=300)/'index.html'
+    problems, case_images = [], {}
+    for page in sorted(site.glob('*.html')) + [rep]:
+        a = audit(page, tmp_path)
+        if a['external']: problems.append((page.name, 'external request', a['external'][:3]))
+        if a['errors']: problems.append((page.name, 'console error', a['errors'][:3]))
+        if a['duplicates']: problems.append((page.name, 'duplicated image', a['duplicates']))
+        if a['decoded'] != a['images']: problems.append((page.name, 'image not decoded', a['images'] - a['decoded']))
+        if a['wide']: problems.append((page.name, 'table wider than its column without a scroll', a['wide']))
+        if page.name.startswith('case_'):
+            case_images[page.name] = set(re.findall(r'<img[^>]*src="(data:image/png;base64,[^"]{200})', page.read_text(encoding='utf-8')))
+    assert not problems, problems
+    names = sorted(case_images)
+    for i, a in enumerate(names):                       # a case page never shows another case page's figure
+        for b in names[i + 1:]: assert not (case_images[a] & case_images[b]), (a, b)
+    assert all(case_images.values())                    # and each shows its own
+
+
+def test_site_references_nothing_outside(site):
+    "Statically: no stylesheet, script, image, font or maths is fetched from another host; cross-references are relative."
+    bad = []
+    for f in list(site.rglob('*.html')) + list(site.rglob('*.css')):
+        t = f.read_text(encoding='utf-8', errors='replace')
+        bad += [(f.name, u) for u in re.findall(r'(?:src=|<link[^>]*href=)"(https?://[^"]+)"', t) if 'github.com' not in u]
+        bad += [(f.name, u) for u in re.findall(r'@import\s+url\(\s*[\'"]?(https?://[^)]+)', t)]
+        bad += [(f.name, u) for u in re.findall(r'href="(https://govmodels\.github\.io[^"]*)"', t)]
+    assert not bad, bad[:10]
+    assert (site/'favicon.svg').exists() and (site/'site_libs'/'search-index.js').exists()
+    assert '<math' in (site/'metrics.html').read_text(encoding='utf-8') and 'katex' not in (site/'metrics.html').read_text(encoding='utf-8')

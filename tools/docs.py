@@ -55,6 +55,69 @@ def broken_links(site: Path) -> list:
     return out
 
 
+CJK = re.compile(r'[\u3400-\u9fff\uf900-\ufaff]')
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2780e3"/>'
+           '<path d="M4 4h8v8H4z M8 4v8 M4 8h8" stroke="#fff" stroke-width="1.2" fill="none"/></svg>')
+
+
+def _mathml(m) -> str:
+    "A KaTeX-delimited span rendered to MathML at build time (browsers render MathML natively: no script, no CDN)."
+    from latex2mathml.converter import convert
+    import html as _html
+    display = m.group(1) == 'display'
+    tex = _html.unescape(m.group(2))
+    try: return convert(tex, display='block' if display else 'inline')
+    except Exception: return m.group(0)                       # leave it as text rather than fail the build
+
+
+def _alt_texts(page: str, title: str) -> str:
+    "Give every image without a text alternative one, from the heading it stands under."
+    out, heading, pos = [], title, 0
+    for m in re.finditer(r'<h[1-3][^>]*>(.*?)</h[1-3]>|<img\b([^>]*)>', page, re.S):
+        if m.group(1) is not None:
+            heading = re.sub(r'<[^>]+>', '', m.group(1)).strip() or heading; continue
+        attrs = m.group(2)
+        if re.search(r'\balt="[^"]+"', attrs): continue
+        alt = f'Figure: {heading}'.replace('"', "'")
+        new = re.sub(r'\balt=""', '', attrs)
+        out.append((m.start(), m.end(), f'<img alt="{alt}"{new}>'))
+    for a, b, rep in reversed(out): page = page[:a] + rep + page[b:]
+    return page
+
+
+def finish(site: Path, public: str) -> None:
+    """Make the built site work offline and read well: no web fonts or maths from a CDN (maths as MathML), relative
+    cross-references, a favicon, a search index inlined for file:// pages, alt text, lang="zh-CN" on Chinese text."""
+    for css in site.rglob('*.css'):
+        t = css.read_text(encoding='utf-8', errors='replace')
+        t2 = re.sub(r'@import\s+url\(\s*[\'"]?https?://[^)]*\)\s*;?', '', t)
+        if t2 != t: css.write_text(t2, encoding='utf-8')
+    (site/'favicon.svg').write_text(FAVICON, encoding='utf-8')
+    index = (site/'search.json').read_text(encoding='utf-8') if (site/'search.json').exists() else '[]'
+    (site/'site_libs'/'search-index.js').write_text('window.smalldocsIndex = ' + index + ';\n', encoding='utf-8')
+    js = site/'site_libs'/'smalldocs.js'
+    if js.exists():
+        t = js.read_text(encoding='utf-8')
+        t = t.replace('const r = await fetch(offset + "search.json");\n      index = await r.json();',
+                      'index = window.smalldocsIndex || await (await fetch(offset + "search.json")).json();')
+        js.write_text(t, encoding='utf-8')
+    for page in site.rglob('*.html'):
+        t = page.read_text(encoding='utf-8')
+        t = re.sub(r'<script[^>]*katex[^>]*></script>\s*', '', t)
+        t = re.sub(r'<link[^>]*katex[^>]*>\s*', '', t)
+        t = re.sub(r'<span class="math (inline|display)">\\[\(\[](.*?)\\[\)\]]</span>', _mathml, t, flags=re.S)
+        t = t.replace(f'href="{public}', 'href="')                  # cross-references stay on this site
+        t = t.replace('__main__.', '')
+        rel = '../' * (len(page.relative_to(site).parts) - 1)
+        t = t.replace('</head>', f'<link rel="icon" href="{rel}favicon.svg" type="image/svg+xml">\n</head>', 1)
+        t = t.replace('<script src="' + rel + 'site_libs/smalldocs.js"', '<script src="' + rel + 'site_libs/search-index.js"></script>\n<script src="' + rel + 'site_libs/smalldocs.js"', 1)
+        title = re.search(r'<title>(.*?)</title>', t, re.S)
+        t = _alt_texts(t, title.group(1).split(' – ')[0].strip() if title else page.stem)
+        t = re.sub(r'<(td|th|pre|code|p|li|h1|h2|h3|span)(\s[^>]*)?>(?=[^<]*' + CJK.pattern + ')',
+                   lambda m: m.group(0) if 'lang=' in (m.group(2) or '') else f'<{m.group(1)}{m.group(2) or ""} lang="zh-CN">', t)
+        page.write_text(t, encoding='utf-8')
+
+
 def build(root: Path) -> Path:
     os.chdir(root)
     from nbdev.config import get_config
@@ -75,6 +138,7 @@ def build(root: Path) -> Path:
     for line in (r.stdout + r.stderr).splitlines():
         if 'warning' in line.lower(): print(line, file=sys.stderr)
     built, out = proc/'_docs', root/'_docs'
+    finish(built, cfg.get('doc_host', 'https://govmodels.github.io').rstrip('/') + cfg.get('doc_baseurl', '/govmodels/').rstrip('/') + '/')
     tmp = root/'._docs.new'
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(built, tmp)
