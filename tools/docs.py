@@ -85,6 +85,23 @@ def _alt_texts(page: str, title: str) -> str:
     return page
 
 
+RUN = re.compile(r'[\u3400-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]*')
+
+
+def _lang_runs(page: str) -> str:
+    "Mark each run of Chinese text lang=\"zh-CN\" (Simplified glyph forms), leaving the English around it, tags and scripts alone."
+    parts, skip, out = re.split(r'(<[^>]+>)', page), None, []
+    for part in parts:
+        if part.startswith('<'):
+            tag = re.match(r'</?([a-zA-Z0-9]+)', part)
+            name = tag.group(1).lower() if tag else ''
+            if name in ('script', 'style', 'title', 'textarea', 'math'): skip = None if part.startswith('</') else name
+            out.append(part)
+        elif skip or not CJK.search(part): out.append(part)
+        else: out.append(RUN.sub(lambda m: f'<span lang="zh-CN">{m.group(0)}</span>', part))
+    return ''.join(out)
+
+
 def finish(site: Path, public: str) -> None:
     """Make the built site work offline and read well: no web fonts or maths from a CDN (maths as MathML), relative
     cross-references, a favicon, a search index inlined for file:// pages, alt text, lang="zh-CN" on Chinese text."""
@@ -113,8 +130,7 @@ def finish(site: Path, public: str) -> None:
         t = t.replace('<script src="' + rel + 'site_libs/smalldocs.js"', '<script src="' + rel + 'site_libs/search-index.js"></script>\n<script src="' + rel + 'site_libs/smalldocs.js"', 1)
         title = re.search(r'<title>(.*?)</title>', t, re.S)
         t = _alt_texts(t, title.group(1).split(' – ')[0].strip() if title else page.stem)
-        t = re.sub(r'<(td|th|pre|code|p|li|h1|h2|h3|span)(\s[^>]*)?>(?=[^<]*' + CJK.pattern + ')',
-                   lambda m: m.group(0) if 'lang=' in (m.group(2) or '') else f'<{m.group(1)}{m.group(2) or ""} lang="zh-CN">', t)
+        t = _lang_runs(t)
         page.write_text(t, encoding='utf-8')
 
 
