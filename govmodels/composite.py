@@ -39,7 +39,14 @@ def directions(df, # Units × indicators
     else:
         hib = list(higher_is_better)
         if len(hib) != df.shape[1]: raise ValueError(f"higher_is_better: {len(hib)} directions for {df.shape[1]} indicators")
-    return np.asarray([bool(v) for v in hib])
+    out = []
+    for c, v in zip(df.columns, hib):                       # strictly booleans: the string 'False' must not read as True
+        if isinstance(v, (bool, np.bool_)) or (isinstance(v, (int, np.integer)) and v in (0, 1)): out.append(bool(v)); continue
+        s = str(v).strip().lower()
+        if s in ('true', 'yes', '1'): out.append(True)
+        elif s in ('false', 'no', '0'): out.append(False)
+        else: raise ValueError(f"higher_is_better: {v!r} for {c!r} is not a direction (True or False)")
+    return np.asarray(out, dtype=bool)
 
 def _weights(w, columns) -> np.ndarray:
     "Weights aligned with `columns`, non-negative and summing to 1; None for equal weights."
@@ -87,6 +94,7 @@ def normalize_array(x: np.ndarray, # Units × indicators, float
     if method == 'target':
         if target is None: raise ValueError("target: method='target' needs a target per indicator")
         t = np.asarray(target, dtype=float)
+        if t.shape != (x.shape[1],) or not np.isfinite(t).all(): raise ValueError(f"target: need a finite target for each of the {x.shape[1]} indicators, got {target!r}")
         worst = np.where(hib, x.min(axis=0), x.max(axis=0))
         span = np.where(t != worst, t - worst, 1.0)
         return np.clip((x - worst) / span, 0.0, 1.0)
@@ -165,7 +173,8 @@ def ahp_weights(pairwise, # Square matrix: how much more important row is than c
     a = pairwise.to_numpy(dtype=float) if isinstance(pairwise, pd.DataFrame) else np.asarray(pairwise, dtype=float)
     n = a.shape[0]
     if a.ndim != 2 or a.shape != (n, n): raise ValueError(f"pairwise must be a square matrix, got shape {a.shape}")
-    if (a <= 0).any() or not np.allclose(a * a.T, 1, rtol=1e-6): raise ValueError("pairwise must be positive with a[j, i] = 1 / a[i, j]")
+    if not np.isfinite(a).all() or (a <= 0).any() or not np.allclose(a * a.T, 1, rtol=1e-6): raise ValueError("pairwise must be finite and positive with a[j, i] = 1 / a[i, j]")
+    if n > max(RANDOM_INDEX): raise ValueError(f"pairwise: {n} criteria, but Saaty's random index (for the consistency ratio) is tabulated up to {max(RANDOM_INDEX)}; group the criteria hierarchically")
     vals, vecs = np.linalg.eig(a)
     k = np.argmax(vals.real)
     w = np.abs(vecs[:, k].real); w = w / w.sum()
@@ -234,6 +243,8 @@ def coupling_coordination(df, # Units × indicators (raw values)
     if len(groups) < 2: raise ValueError(f"groups: need at least two subsystems, got {list(groups)}")
     unknown = [c for cols in groups.values() for c in cols if c not in x.columns]
     if unknown: raise ValueError(f"groups: unknown indicators {unknown}")
+    empty = [g for g, cols in groups.items() if not len(cols)]
+    if empty: raise ValueError(f"groups: subsystems without indicators {empty}")
     r = pd.DataFrame(normalize_array(x.to_numpy(), directions(x, higher_is_better), 'minmax'), index=x.index, columns=x.columns)
     w = pd.Series(_weights(weights, x.columns), index=x.columns)
     u = pd.DataFrame({g: r[cols].to_numpy() @ (w[cols] / w[cols].sum()).to_numpy() for g, cols in groups.items()}, index=x.index)

@@ -31,6 +31,7 @@ def _as_array(name, x, n_rows=None, open_ok=False) -> np.ndarray:
     if a.ndim != 1 or (n_rows is not None and a.size != n_rows):
         raise ValueError(f"{name} must be a number or a 1-d sequence of length {n_rows}, got shape {np.shape(x)}")
     if np.isnan(a).any() and not open_ok: raise ValueError(f"{name} must not be NaN, got {x!r}")
+    if np.isinf(a).any(): raise ValueError(f"{name} must be finite, got {x!r}")
     if (a[~np.isnan(a)] < 0).any(): raise ValueError(f"{name} must be >= 0, got {x!r}")
     return a
 

@@ -208,7 +208,7 @@ def report_sections(ds, # A `govmodels.data.Dataset`
                           cs[['case_id', 'name_zh', 'admin_level', 'case_kind', 'local_models', 'families', 'observations', 'bounded', 'rates']])]))
     s = ds.sources
     secs.append(Section('sources', 'Sources', ["Every figure cites one of these sources with the token as printed and its character offset."],
-                        [('Sources', pd.DataFrame({'source_id': s.source_id, 'outlet': s.outlet + ' (' + s.outlet_en.fillna('') + ')',
+                        [('Sources', pd.DataFrame({'source_id': s.source_id, 'outlet': s.outlet + np.where(s.outlet_en.notna(), ' (' + s.outlet_en.fillna('') + ')', ''),
                                                    'date': s.date.dt.strftime('%Y-%m-%d') + ' (' + s.date_precision + ')',
                                                    'title': s.title.fillna('(no headline in the archived copy)'), 'authors': s.authors,
                                                    'authorship': s.authorship}))]))

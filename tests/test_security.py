@@ -4,6 +4,7 @@ one-line problem, no traceback, and nothing read, changed or left behind."""
 import csv, io, json, os, shutil, subprocess, sys, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -195,3 +196,24 @@ def test_report_folder_follows_the_umask_and_a_crash_is_recovered(tmp_path):
     stale = tmp_path/'.rep.x1y2.tmp'; stale.mkdir(); os.utime(stale, (time.time() - 7200,) * 2)
     write_report(load(), tmp_path/'rep', n_draws=100)
     assert sorted(p.name for p in tmp_path.iterdir()) == ['rep']
+
+
+def test_silent_wrong_results_are_refused_or_right():
+    from govmodels.composite import normalize, ahp_weights, coupling_coordination
+    from govmodels.metrics import intensity, proportion
+    df = pd.DataFrame({'a': [1.0, 2.0, 3.0], 'b': [3.0, 1.0, 2.0]})
+    assert normalize(df, higher_is_better=['False', 'True']).a.tolist() == [1.0, 0.5, 0.0]   # a CSV's 'False' is False
+    for call, msg in [(lambda: normalize(df, higher_is_better=['maybe', True]), 'is not a direction'),
+                      (lambda: ahp_weights(np.ones((20, 20))), 'tabulated up to 15'),
+                      (lambda: coupling_coordination(df, {'x': ['a'], 'y': []}), 'subsystems without indicators'),
+                      (lambda: normalize(df, method='target', target=[1.0, np.nan]), 'need a finite target'),
+                      (lambda: intensity(np.inf, 1.0), 'count must be finite'),
+                      (lambda: proportion(5, np.inf), 'n must be finite')]:
+        with pytest.raises(ValueError, match=msg): call()
+
+
+def test_a_source_without_an_english_outlet_keeps_its_outlet(pkg, tmp_path):
+    s = (pkg/'sources.csv').read_text(encoding='utf-8').replace(',株洲日报,Zhuzhou Daily,2022-01-17,', ',株洲日报,,2022-01-17,', 1)
+    (pkg/'sources.csv').write_text(s, encoding='utf-8')
+    page = (write_report(load(pkg), tmp_path/'rep', n_draws=100)/'index.html').read_text(encoding='utf-8')
+    assert '<td>株洲日报</td>' in page and '株洲日报 ()' not in page
