@@ -66,6 +66,9 @@ def extract_files(files: list, # Paths of article texts
 def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
         ) -> int: # Exit code
     "Entry point of the `govmodels` command."
+    for stream in (sys.stdout, sys.stderr):               # a terminal that cannot show Chinese gets escapes, not a traceback
+        try: stream.reconfigure(errors='backslashreplace')
+        except (AttributeError, ValueError): pass
     args = _parser().parse_args(argv)
     try:
         if args.command == 'report': print(report(args.data, args.out, args.format))

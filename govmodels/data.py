@@ -171,6 +171,8 @@ def save(ds: Dataset, # The dataset to write
     "Write a dataset as a data package (CSV tables and datapackage.json), atomically, never over an existing folder unless `force`."
     path = Path(path)
     if path.exists() and not force: raise FileError(f"{path}: exists; use force=True to replace it")
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path/'datapackage.json').is_file())):
+        raise FileError(f"{path}: exists and is not a data package; force=True replaces only a data package folder")
     if not path.parent.is_dir(): raise FileError(f"{path.parent}: no such folder")
     desc = ds.descriptor or {}
     res = {r['name']: r for r in desc.get('resources', [])}

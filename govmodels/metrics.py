@@ -151,7 +151,7 @@ def ratio(numerator, # Published figure on top (households, grid workers …)
           numerator_lower=None, numerator_upper=None, # Bounds of the numerator; default: the figure
           denominator_lower=None, denominator_upper=None, # Bounds of the denominator; default: the figure
          ) -> pd.DataFrame: # One row per ratio, columns `RATIO_COLUMNS`
-    "Ratio of two published figures with interval arithmetic on their bounds (no sampling interval)."
+    "Ratio of two published figures with interval arithmetic on their bounds (no model interval: two stocks are not a sample)."
     if not (math.isfinite(per) and per > 0): raise ValueError(f"per must be a positive number, got {per!r}")
     rows = max(np.size(numerator), np.size(denominator))
     a, a_lo, a_hi = _bounded('numerator', numerator, numerator_lower, numerator_upper, rows)

@@ -53,7 +53,7 @@ def summary_text(ds, # A `govmodels.data.Dataset`
              f"{len(ds.cases)} cases, {len(o)} published figures from {len(ds.sources)} sources, "
              f"{o.indicator.nunique()} indicators.",
              f"Uncertainty: {int((o.qualifier != 'exact').sum())} figures are bounded (余, 多, 以上, 约, 近 or a range); "
-             f"{len(rates)} are rates, {no_base} of them printed without their base (no sampling interval possible).",
+             f"{len(rates)} are rates, {no_base} of them printed without their base; figures are administrative totals, so no interval is a confidence interval.",
              f"Dates: {estimated} of {len(ds.sources)} sources have a month-level or estimated date; periods differ by case.", '']
     for r in case_summary(ds).itertuples(index=False):
         lines += [f"{r.case_id}: {r.name_zh} ({r.admin_level})",

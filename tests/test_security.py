@@ -217,3 +217,17 @@ def test_a_source_without_an_english_outlet_keeps_its_outlet(pkg, tmp_path):
     (pkg/'sources.csv').write_text(s, encoding='utf-8')
     page = (write_report(load(pkg), tmp_path/'rep', n_draws=100)/'index.html').read_text(encoding='utf-8')
     assert '<td>株洲日报</td>' in page and '株洲日报 ()' not in page
+
+
+def test_save_force_replaces_only_a_data_package(tmp_path):
+    mine = tmp_path/'thesis'; mine.mkdir(); (mine/'ch1.docx').write_text('keep', encoding='utf-8')
+    with pytest.raises(FileError, match='is not a data package'): save(load(), mine, force=True)
+    assert [p.name for p in mine.iterdir()] == ['ch1.docx']
+    save(load(), tmp_path/'pkg'); save(load(), tmp_path/'pkg', force=True)              # a data package may be replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['pkg', 'thesis']
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_no_traceback(tmp_path):
+    r = subprocess.run([str(GOVMODELS), 'report', '--out', str(tmp_path/'r')], capture_output=True, text=True,
+                       env={**os.environ, 'PYTHONIOENCODING': 'ascii'})
+    assert r.returncode == 0 and 'Traceback' not in r.stderr and '\\u4f59' in r.stdout
