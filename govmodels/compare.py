@@ -129,7 +129,8 @@ def funnel(ds, # A `govmodels.data.Dataset`
     f = view[view.stage.notna() & (view.role == 'evidence')].copy()
     raw = view.set_index('obs_id').raw
     f['base'] = f.base_obs_id.map(raw)
-    f['printed'] = f.indicator_zh + ' ' + f.raw + np.where(f.base.notna(), ' (of ' + f.base.fillna('') + ')', '')
+    verb = f.verb.where(f.verb.notna() & (f.verb != ''), f.indicator_zh) if 'verb' in f else f.indicator_zh    # the verb as printed, else the codebook's
+    f['printed'] = verb + ' ' + f.raw + np.where(f.base.notna(), ' (of ' + f.base.fillna('') + ')', '')
     f['stage'] = pd.Categorical(f.stage, STAGES, ordered=True)
     long = f[['case_id', 'component', 'scope', 'subset', 'period_text', 'stage', 'indicator', 'raw', 'value', 'lower', 'upper',
               'base', 'obs_id', 'printed']].sort_values(['case_id', 'stage'])

@@ -111,7 +111,7 @@ BAD = [
     ('family with a parent', text_edit('models', 'micro_grid,family,,', 'micro_grid,family,sanzhi_ronghe,'),
      ["models.csv, row 5, column parent_id: a family has no parent (value 'sanzhi_ronghe')"]),
     ('row with an extra field', text_edit('observations', OBS2, OBS2.replace(',139,139,139,', ',1,390,139,139,')),
-     ['observations.csv, row 2: has 25 fields, the header has 24']),
+     ['observations.csv, row 2: has 26 fields, the header has 25']),
     ('GB18030 file', reencode('cases', 'gb18030'), ["cases.csv: encoded in GB18030, not utf-8 as datapackage.json declares: re-save it as UTF-8 (value 'gb18030')"]),
     ('Big5 file', reencode('models', 'big5', s2t=True),
      ["models.csv: encoded in BIG5, not utf-8 as datapackage.json declares: re-save it as UTF-8 (value 'big5')"]),
