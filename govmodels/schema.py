@@ -95,17 +95,35 @@ def read_table(folder, # Folder of the data package
         try: text, enc = decode_bytes(data, fn)
         except FileError as e: return empty, [(fn, None, None, None, f'not a CSV text file: {str(e).split(": ", 1)[1]}')]
         out.append((fn, None, None, enc, f'encoded in {enc.upper()}, not {declared} as datapackage.json declares: re-save it as UTF-8'))
-    try: rows = list(csv.reader(io.StringIO(text, newline='')))
-    except csv.Error as e: return empty, out + [(fn, None, None, None, f'cannot be parsed as CSV: {e}')]
-    header, body = rows[0], [r for r in rows[1:] if r]
+    reader = csv.reader(io.StringIO(text, newline=''))
+    try: header = next(reader)
+    except (csv.Error, StopIteration) as e: return empty, out + [(fn, None, None, None, f'cannot be parsed as CSV: {e}')]
+    body = (r for r in reader if r)              # streamed: blank lines are skipped without being kept
     seen = set()
     for h in header:
         if h in seen: out.append((fn, 1, h, None, 'duplicate column name'))
         seen.add(h)
     out += [(fn, 1, n, None, 'missing column (required by the schema)') for n in names if n not in header]
     out += [(fn, 1, h, None, 'unexpected column (not in the schema)') for h in header if h not in names]
-    pos = {h: i for i, h in enumerate(header)}
     cols = {n: [] for n in names}
+    try: _read_rows(body, header, fields, fn, cols, out)
+    except csv.Error as e: return empty, out + [(fn, None, None, None, f'cannot be parsed as CSV: {e}')]
+    df = pd.DataFrame({n: pd.Series(cols[n], dtype=_DTYPES.get(f.get('type'), 'object')) if f.get('type') != 'date'
+                       else pd.to_datetime(pd.Series(cols[n], dtype='object')) for n, f in zip(names, fields)})
+    for f in fields:
+        if f.get('constraints', {}).get('unique'): out += _duplicates(df, [f['name']], fn)
+    pk = resource.get('schema', {}).get('primaryKey')
+    if pk:
+        pk = [pk] if isinstance(pk, str) else pk
+        if len(pk) > 1 or not any(f['name'] == pk[0] and f.get('constraints', {}).get('unique') for f in fields):
+            out += _duplicates(df, pk, fn)
+    return df, out
+
+def _read_rows(body, header, fields, fn, cols, out) -> int:
+    "Type every cell of the data rows into `cols`, adding problems to `out`; returns the number of rows read."
+    pos = {h: i for i, h in enumerate(header)}
+    names = [f['name'] for f in fields]
+    k = -1
     for k, r in enumerate(body):
         row = k + 2
         if len(r) > len(header):                 # fields are shifted: report the row once and read none of its cells
@@ -127,16 +145,7 @@ def read_table(folder, # Folder of the data package
                     if why: out.append((fn, row, f['name'], v, why))
                 except ValueError as e: out.append((fn, row, f['name'], v, str(e)))
             cols[f['name']].append(x)
-    df = pd.DataFrame({n: pd.Series(cols[n], dtype=_DTYPES.get(f.get('type'), 'object')) if f.get('type') != 'date'
-                       else pd.to_datetime(pd.Series(cols[n], dtype='object')) for n, f in zip(names, fields)})
-    for f in fields:
-        if f.get('constraints', {}).get('unique'): out += _duplicates(df, [f['name']], fn)
-    pk = resource.get('schema', {}).get('primaryKey')
-    if pk:
-        pk = [pk] if isinstance(pk, str) else pk
-        if len(pk) > 1 or not any(f['name'] == pk[0] and f.get('constraints', {}).get('unique') for f in fields):
-            out += _duplicates(df, pk, fn)
-    return df, out
+    return k + 1
 
 def _duplicates(df, key: list, fn: str) -> list:
     "Rows whose `key` repeats an earlier row's."

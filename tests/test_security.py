@@ -231,3 +231,10 @@ def test_a_terminal_that_cannot_show_chinese_gets_no_traceback(tmp_path):
     r = subprocess.run([str(GOVMODELS), 'report', '--out', str(tmp_path/'r')], capture_output=True, text=True,
                        env={**os.environ, 'PYTHONIOENCODING': 'ascii'})
     assert r.returncode == 0 and 'Traceback' not in r.stderr and '\\u4f59' in r.stdout
+
+
+def test_blank_lines_are_skipped_while_streaming(pkg):
+    p = pkg/'claims.csv'; p.write_text(p.read_text(encoding='utf-8') + '\n' * 200_000, encoding='utf-8')
+    code, lines, err = run_validate(pkg)
+    assert code == 0 and lines == [], lines
+    assert len(load(pkg).claims) == 4
