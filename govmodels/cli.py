@@ -15,7 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import __version__
-from .checks import DataError
+from .checks import DataError, problem_frame
 from .data import load, validate
 from .checks import describe_problem
 from .files import FileError, read_text, write_text_atomic, spreadsheet_safe
@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
 def report(data=None, out=None, fmt='both') -> str:
     "Summary text of the data package `data` (None: bundled); with `out`, also write the report there."
     ds = load(data)
+    if ds.cases.empty:
+        raise DataError(problem_frame([('cases.csv', None, None, None, 'no cases: there is nothing to compare or report')]), ds.path)
     text = summary_text(ds)
     if out is not None:
         from govmodels.report import write_report

@@ -80,6 +80,11 @@ def _merge(schema: pd.DataFrame, domain: pd.DataFrame) -> pd.DataFrame:
             for f, r, c in zip(domain.file, domain.row, domain.column)]
     return pd.concat([schema, domain[keep]], ignore_index=True) if len(domain) else schema
 
+def _needed() -> dict:
+    "The bundled schemas: a package's own schemas must keep their fields, with the same types (extra fields are fine)."
+    bundled = json.loads((bundled_path()/'datapackage.json').read_text(encoding='utf-8'))
+    return {r['name']: r['schema'] for r in bundled['resources']}
+
 def _schema_of(table: str) -> dict:
     "The bundled schema of `table` (used when a user's descriptor lacks the resource)."
     bundled = json.loads((bundled_path()/'datapackage.json').read_text(encoding='utf-8'))
@@ -90,7 +95,7 @@ def validate(path: str|Path|None=None, # Folder of a data package; None for the 
     "Every problem in a data package: descriptor, encoding, CSV shape, schema types and constraints, and the domain rules."
     path = bundled_path() if path is None else Path(path)
     if path.name == 'datapackage.json': path = path.parent
-    desc, tables, schema = read_package(path, TABLES)
+    desc, tables, schema = read_package(path, TABLES, _needed())
     if desc is None: return schema
     if len(tables) < len(TABLES):                 # a resource is missing: check the rest against an empty table
         tables = {t: tables[t] if t in tables else empty_table(_schema_of(t)) for t in TABLES}
@@ -103,7 +108,7 @@ def load(path: str|Path|None=None, # Folder of a data package (or its datapackag
     "Load the evidence dataset: the bundled one, or the data package at `path`."
     path = bundled_path() if path is None else Path(path)
     if path.name == 'datapackage.json': path = path.parent
-    desc, tables, schema = read_package(path, TABLES)
+    desc, tables, schema = read_package(path, TABLES, _needed())
     if desc is None or len(tables) < len(TABLES): raise DataError(schema, path)
     ds = Dataset(**tables, path=path, descriptor=desc)
     if validate:

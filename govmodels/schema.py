@@ -179,8 +179,18 @@ def _schema_shape(resource: dict) -> str|None:
         if not isinstance(f.get('constraints', {}), dict): return f"field {f['name']!r}: constraints must be an object"
     return None
 
+def _missing_fields(resource: dict, needed: dict) -> str|None:
+    "The first field govmodels needs that the resource's schema drops or types differently, as a problem text, or None."
+    have = {f['name']: f.get('type', 'string') for f in resource['schema']['fields']}
+    for f in needed.get('fields', []):
+        if f['name'] not in have: return f"its schema drops the field {f['name']!r}, which govmodels needs (type {f.get('type', 'string')})"
+        if have[f['name']] != f.get('type', 'string'):
+            return f"its schema gives {f['name']!r} the type {have[f['name']]}, govmodels needs {f.get('type', 'string')}"
+    return None
+
 def read_package(folder, # Folder of a data package
                  tables: tuple, # Names of the resources to read
+                 required: dict|None=None, # {table: schema} whose fields the package's schemas must keep, with their types
                 ) -> tuple: # (descriptor, {name: typed DataFrame}, problem frame)
     "Read every table of a data package with its schema; nothing is dropped, every problem is listed."
     desc, out = read_descriptor(folder)
@@ -191,7 +201,7 @@ def read_package(folder, # Folder of a data package
         if t not in res:
             out.append(('datapackage.json', None, 'resources', t, f'no resource named {t!r}'))
             continue
-        bad = _schema_shape(res[t])
+        bad = _schema_shape(res[t]) or (_missing_fields(res[t], required[t]) if required and t in required else None)
         if bad:
             out.append(('datapackage.json', None, 'resources', t, f'resource {t!r}: {bad}'))
             continue

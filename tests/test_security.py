@@ -238,3 +238,25 @@ def test_blank_lines_are_skipped_while_streaming(pkg):
     code, lines, err = run_validate(pkg)
     assert code == 0 and lines == [], lines
     assert len(load(pkg).claims) == 4
+
+
+@pytest.mark.parametrize('edit, expected', [
+    (lambda dp: next(r for r in dp['resources'] if r['name'] == 'observations')['schema'].update(
+        fields=[f for f in next(r for r in dp['resources'] if r['name'] == 'observations')['schema']['fields'] if f['name'] != 'qualifier']),
+     "datapackage.json, column resources: resource 'observations': its schema drops the field 'qualifier', which govmodels needs (type string) (value 'observations')"),
+    (lambda dp: [f.update(type='string') for f in next(r for r in dp['resources'] if r['name'] == 'observations')['schema']['fields'] if f['name'] == 'value'],
+     "datapackage.json, column resources: resource 'observations': its schema gives 'value' the type string, govmodels needs number (value 'observations')"),
+])
+def test_a_schema_that_drops_or_retypes_a_needed_field(pkg, tmp_path, edit, expected):
+    edit_descriptor(pkg, edit)
+    code, lines, err = run_validate(pkg)
+    assert code == 1 and 'Traceback' not in err and expected in lines, lines
+    r = subprocess.run([str(GOVMODELS), 'report', '--data', str(pkg), '--out', str(tmp_path/'rep')], capture_output=True, text=True)
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and expected in r.stderr
+
+
+def test_an_empty_package_is_refused_in_one_line(pkg, tmp_path):
+    for f in pkg.glob('*.csv'): f.write_text(f.read_text(encoding='utf-8').splitlines()[0] + '\n', encoding='utf-8')
+    r = subprocess.run([str(GOVMODELS), 'report', '--data', str(pkg), '--out', str(tmp_path/'rep')], capture_output=True, text=True)
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'no cases: there is nothing to compare or report' in r.stderr
+    assert not (tmp_path/'rep').exists()
