@@ -185,12 +185,19 @@ def _percent(df: pd.DataFrame, cols: list) -> pd.DataFrame:
     return df.assign(**{c: [('' if pd.isna(v) else f'{100 * v:.4g}%') for v in df[c]] for c in cols})
 
 def _disclosure_index(dc: pd.DataFrame, n_draws: int, random_state: int):
-    "Rank uncertainty of a disclosure index: the items that vary, equal weights perturbed by Dirichlet draws."
+    "Rank uncertainty of a disclosure index over the distinct checklist profiles (cases with the same profile share a rank)."
     x = dc.drop(columns='disclosed')
     x = x.loc[:, x.std() > 0]
-    if x.shape[0] < 2 or x.shape[1] < 2: return None
-    return uncertainty(x.astype(float), normalizations=('minmax',), weightings=('equal',), aggregations=('arithmetic',),
-                       concentration=5, n_draws=n_draws, random_state=random_state, progress=False)
+    profile = x.astype(str).agg(''.join, axis=1)                 # identical checklists must tie, not be ordered by position
+    u = x[~profile.duplicated()].set_axis(profile[~profile.duplicated()].to_numpy())
+    if u.shape[0] < 2 or u.shape[1] < 2: return None, None
+    res = uncertainty(u.astype(float), normalizations=('minmax',), weightings=('equal',), aggregations=('arithmetic',),
+                      concentration=5, n_draws=n_draws, random_state=random_state, progress=False)
+    cols = ['base_rank', 'median_rank', 'rank_p05', 'rank_p95', 'mean_rank_shift']
+    per_case = res.ranks[cols].reindex(profile.to_numpy()).set_axis(x.index)
+    cases = profile.groupby(profile).apply(lambda s: ', '.join(s.index[:6]) + (f' and {len(s) - 6} more' if len(s) > 6 else ''))
+    res.ranks = res.ranks.assign(cases=res.ranks.index.map(cases), n_cases=res.ranks.index.map(profile.value_counts()))
+    return res, per_case
 
 # %% ../nbs/12_report.ipynb #c272effa
 def report_sections(ds, # A `govmodels.data.Dataset`
@@ -251,14 +258,16 @@ def report_sections(ds, # A `govmodels.data.Dataset`
         [('Disclosure checklist', cmp.disclosure.reset_index()),
          ('Checklist items', pd.DataFrame([(i, q) for i, q, _ in DISCLOSURE_ITEMS], columns=['item', 'question'])),
          ('Design features (1: practised)', cmp.features.reset_index())]))
-    res = _disclosure_index(cmp.disclosure, n_draws, random_state)
+    res, per_case = _disclosure_index(cmp.disclosure, n_draws, random_state)
     if res is not None:
         secs.append(Section('index', 'A disclosure index and its rank uncertainty', [
             f"The checklist items that vary across cases, scaled 0–1 and averaged with weights drawn {res.n_draws:,} times from a Dirichlet "
             "distribution around equal weights. It measures how much the sources disclose, not how well a place is governed; the rank intervals "
-            "show how much of any ordering depends on the weights."],
-            [('Ranks of the disclosure index', res.ranks[['base_rank', 'median_rank', 'rank_p05', 'rank_p95', 'mean_rank_shift']].reset_index())],
-            _png(plot_rank_intervals(res, labels=names, title='Disclosure index: rank intervals')), 'Median rank and 5–95% rank interval per case'))
+            "show how much of any ordering depends on the weights. Cases with the same checklist are one profile and share its rank."],
+            [('Ranks of the disclosure index, per case', per_case.reset_index()),
+             ('Ranks per distinct checklist profile', res.ranks[['cases', 'n_cases', 'base_rank', 'median_rank', 'rank_p05', 'rank_p95']].reset_index(drop=True))],
+            _png(plot_rank_intervals(res, labels=res.ranks.cases.to_dict(), title='Disclosure index: rank intervals of the checklist profiles')),
+            'Median rank and 5–95% rank interval per checklist profile'))
     secs.append(Section('conclusion', 'Conclusion', conclusion(ds, cmp)))
     meta = {'data': getattr(ds, 'where', str(ds.path)), 'data version': ds.version or '(none)', 'govmodels': __version__,
             'generated': date.today().isoformat(), 'cases': len(ds.cases), 'figures': len(ds.observations)}
