@@ -62,10 +62,10 @@ def flag_metrics(mt: pd.DataFrame, # Rows of `metrics_table`
     out['estimated_date'] = g.estimated & mt.period_kind.isin(['stock', 'flow with period', 'flow without period'])
     words = {'part_of_case': 'part of the case', 'rounded_input': 'rounded input', 'inferred_input': 'inferred period or scope',
              'official_coauthor': 'official co-author', 'sectoral_case': 'sectoral case', 'estimated_date': 'estimated date'}
-    parts = [np.where(out[c], w, '') for c, w in words.items()]
-    parts.insert(0, np.where(mt.grid_level.notna(), 'grid level: ' + mt.grid_level.fillna(''), ''))
-    parts.insert(1, mt.period_kind.fillna('').to_numpy())
-    out['flags'] = pd.DataFrame(np.column_stack(parts)).apply(lambda r: '; '.join(x for x in r if x), axis=1).to_numpy() if len(mt) else []
+    text = pd.Series(np.where(mt.grid_level.notna(), '; grid level: ' + mt.grid_level.fillna(''), ''), index=mt.index)
+    text += np.where(mt.period_kind.notna(), '; ' + mt.period_kind.fillna(''), '')
+    for c, w in words.items(): text += np.where(out[c], '; ' + w, '')
+    out['flags'] = text.str[2:]                          # vectorised: no per-row Python
     return out
 
 # %% ../nbs/07_compare.ipynb #3cf8eab9

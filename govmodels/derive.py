@@ -65,8 +65,7 @@ def observation_view(ds, # A `govmodels.data.Dataset`
         o[col if col not in ('name_en', 'name_zh') else f'indicator_{col[5:]}'] = o.indicator.map(ind[col])
     fam = component_families(ds).groupby('component').family_id.agg(';'.join)
     o['families'] = o.component.map(fam)
-    starts, ends, texts = o.period_start.tolist(), o.period_end.tolist(), o.period_text.tolist()
-    o['period_years'] = [period_years(a, b, t) for a, b, t in zip(starts, ends, texts)] if len(o) < 64 else _period_years_fast(o)
+    o['period_years'] = _period_years(o)
     pk = o.kind.map(PERIOD_KINDS)
     o['period_kind'] = np.where(pk == 'flow', np.where(o.period_years.notna(), 'flow with period', 'flow without period'), pk)
     src = ds.sources.set_index('source_id')
@@ -76,8 +75,8 @@ def observation_view(ds, # A `govmodels.data.Dataset`
     o['case_kind'], o['admin_level'] = o.case_id.map(cs.case_kind), o.case_id.map(cs.admin_level)
     return o
 
-def _period_years_fast(o: pd.DataFrame) -> pd.Series:
-    "period_years over many rows: computed once per distinct (start, end, text)."
+def _period_years(o: pd.DataFrame) -> pd.Series:
+    "period_years of every row, computed once per distinct (start, end, text)."
     key = o[['period_start', 'period_end', 'period_text']].astype(object).where(lambda d: d.notna(), None)
     uniq = key.drop_duplicates()
     vals = [period_years(a, b, t) for a, b, t in uniq.itertuples(index=False)]
@@ -162,7 +161,7 @@ def _result(r: Recipe, top: pd.DataFrame, res: pd.DataFrame, obs_ids, attr: pd.D
     out = pd.DataFrame(_base_columns(r, top, metric))
     out['families'], out['component'] = attr.families.to_numpy(), attr.component.to_numpy()
     for c in ('estimate', 'lower', 'upper', 'interval_kind', 'note'): out[c] = res[c].to_numpy()
-    keep_model = model & res.get('model', pd.Series('', index=res.index)).astype(bool).to_numpy() if 'model' in res else np.zeros(len(res), bool)
+    keep_model = model & res['model'].astype(bool).to_numpy() if 'model' in res else np.zeros(len(res), bool)
     out['model_lower'] = np.where(keep_model, res['model_lower'], np.nan) if 'model_lower' in res else np.nan
     out['model_upper'] = np.where(keep_model, res['model_upper'], np.nan) if 'model_upper' in res else np.nan
     out['model'] = np.where(keep_model, res['model'], '') if 'model' in res else ''
@@ -186,7 +185,7 @@ def _printed(r, v, model, alpha, method):
     a = v[v.indicator.isin(r.numerator.split('|'))]
     if a.empty: return None
     by_id = v.set_index('obs_id')
-    base = a.base_obs_id.map(lambda b: b if isinstance(b, str) and b in by_id.index and by_id.lower.get(b, 0) > 0 else None)
+    base = a.base_obs_id.where(a.base_obs_id.isin(by_id.index[by_id.lower > 0]))          # a printed base, positive
     with_base = base.notna().to_numpy()
     frames = []
     if with_base.any():

@@ -354,8 +354,8 @@ _MD = """# {{ title }}
 def _html_table(df: pd.DataFrame, caption: str) -> str:
     from markupsafe import Markup
     if not len(df): return Markup(f'<p><i>{html.escape(caption)}: none.</i></p>')
-    return Markup(_cells(df).to_html(index=False, border=0, escape=True).replace('<table', f'<table><caption>{html.escape(caption)}</caption', 1)
-                  .replace('<table><caption>', '<table aria-label="' + html.escape(caption) + '"><caption>', 1))
+    table = _cells(df).to_html(index=False, border=0, escape=True)
+    return Markup(re.sub(r'<table([^>]*)>', lambda m: f'<table{m.group(1)}><caption>{html.escape(caption)}</caption>', table, count=1))
 
 def _env(autoescape: bool) -> Environment:
     env = Environment(autoescape=autoescape, trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
