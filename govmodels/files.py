@@ -107,7 +107,7 @@ def spreadsheet_safe(df: pd.DataFrame, # A table about to be written as CSV
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
             s = out[c]
-            risky = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            risky = s.str.startswith(_FORMULA_START).fillna(False).astype(bool)     # vectorised; non-text cells are never risky
             if risky.any(): out[c] = s.where(~risky, "'" + s.astype(str))
     return out
 
