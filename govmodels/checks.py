@@ -6,9 +6,9 @@ Docs: https://govmodels.github.io/govmodels/checks.html.md"""
 
 # %% auto #0
 __all__ = ['PROBLEM_COLUMNS', 'PRIMARY_KEYS', 'FOREIGN_KEYS', 'CASE_FIGURES', 'RULES', 'NEEDS', 'problem_frame', 'DataError',
-           'describe_problem', 'check_unique_ids', 'check_foreign_keys', 'check_locators', 'check_bounds',
-           'check_rates', 'check_percent_raw', 'check_non_negative', 'check_model_tree', 'check_components',
-           'check_bases', 'check_case_figures', 'check_periods', 'problems']
+           'describe_problem', 'check_unique_ids', 'check_foreign_keys', 'check_locators', 'check_source_locators',
+           'check_bounds', 'check_rates', 'check_percent_raw', 'check_non_negative', 'check_model_tree',
+           'check_components', 'check_bases', 'check_case_figures', 'check_periods', 'problems']
 
 # %% ../nbs/02_checks.ipynb #b56480f6
 import math, re
@@ -96,6 +96,18 @@ def check_locators(ds) -> list:
         for i, v in enumerate(ds.observations[col]):
             if _missing(v) or v == '': out.append(('observations.csv', _row(i), col, None, f'no {col}: every figure needs its locator'))
             elif col == 'offset' and v < 0: out.append(('observations.csv', _row(i), col, v, 'offset must be >= 0'))
+    return out
+
+# %% ../nbs/02_checks.ipynb #1f3243f3
+def check_source_locators(ds) -> list:
+    "Sources with neither an archived text nor an address, or an address without the date it was read."
+    s, out = ds.sources, []
+    if 'url' not in s: return out                          # a package written before 0.3.0: text_file is then required by its schema
+    for i, (f, u, a) in enumerate(zip(s.text_file, s.url, s.accessed)):
+        if (_missing(f) or f == '') and (_missing(u) or u == ''):
+            out.append(('sources.csv', _row(i), 'text_file+url', None, 'no locator: give the archived text_file, the page url, or both'))
+        elif not (_missing(u) or u == '') and _missing(a):
+            out.append(('sources.csv', _row(i), 'accessed', None, 'a url needs the date it was accessed'))
     return out
 
 # %% ../nbs/02_checks.ipynb #9650eb09
@@ -262,11 +274,11 @@ def check_periods(ds) -> list:
     return out
 
 # %% ../nbs/02_checks.ipynb #ca8eb529
-RULES = [check_unique_ids, check_foreign_keys, check_locators, check_bounds, check_rates, check_percent_raw, check_non_negative,
+RULES = [check_unique_ids, check_foreign_keys, check_locators, check_source_locators, check_bounds, check_rates, check_percent_raw, check_non_negative,
          check_model_tree, check_components, check_bases, check_case_figures, check_periods]
 "The domain rules `problems` runs, in order."
 
-NEEDS = {check_locators: {'observations'}, check_bounds: {'observations'}, check_percent_raw: {'observations'},
+NEEDS = {check_locators: {'observations'}, check_source_locators: {'sources'}, check_bounds: {'observations'}, check_percent_raw: {'observations'},
          check_rates: {'observations', 'indicators'}, check_non_negative: {'observations', 'indicators'},
          check_bases: {'observations', 'indicators'}, check_model_tree: {'models'},
          check_components: {'observations', 'models', 'case_models'}, check_case_figures: {'cases', 'observations'},

@@ -124,36 +124,42 @@ def resolve_source_dir(path: str|Path|None=None, # Folder of archived source tex
     return Path(path) if path else None
 
 # %% ../nbs/01_data.ipynb #1e6ea3ab
-VERIFY_COLUMNS = ['obs_id', 'source_id', 'offset', 'raw', 'found', 'problem', 'found_at']
+VERIFY_COLUMNS = ['obs_id', 'source_id', 'offset', 'raw', 'found', 'problem', 'found_at', 'checked']
 
 def verify(ds: Dataset, # The dataset to check
            source_dir: str|Path|None=None, # Folder of the archived texts; None to use $GOVMODELS_SOURCE_DIR
-          ) -> pd.DataFrame: # Observations whose raw is not at offset (empty when all hold)
-    "Observations (and claims) whose `raw` token does not stand at `offset` in their source's text file."
-    d = resolve_source_dir(source_dir)
-    if d is None: raise ValueError(f"source_dir: no folder given and ${SOURCE_DIR_VAR} is not set")
-    if not d.is_dir(): raise ValueError(f"source_dir: {d} is not a folder")
-    files = dict(zip(ds.sources.source_id, ds.sources.text_file))
-    texts, rows = {}, []
+          ) -> pd.DataFrame: # Rows whose raw is not at offset (checked=True) or that could not be checked (checked=False); empty when all hold
+    "Observations (and claims) whose `raw` token does not stand at `offset` in their source's archived text, and those without one."
+    s = ds.sources
+    files = {k: f for k, f in zip(s.source_id, s.text_file) if isinstance(f, str) and f}
+    pages = dict(zip(s.source_id, s.url)) if 'url' in s else {}
     located = pd.concat([ds.observations[['obs_id', 'source_id', 'offset', 'raw']],
                          ds.claims[['claim_id', 'source_id', 'offset', 'raw']].rename(columns={'claim_id': 'obs_id'})], ignore_index=True)
+    d = resolve_source_dir(source_dir)
+    if located.source_id.isin(list(files)).any():              # only archived texts need the folder
+        if d is None: raise ValueError(f"source_dir: no folder given and ${SOURCE_DIR_VAR} is not set")
+        if not d.is_dir(): raise ValueError(f"source_dir: {d} is not a folder")
+    texts, rows = {}, []
     for o in located.itertuples(index=False):
         fn = files.get(o.source_id)
         if fn is None:
-            rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, f'source {o.source_id!r} is not in sources', None)); continue
+            url = pages.get(o.source_id)
+            why = (f'not checked: web page {url} has no archived text (the token as printed is the locator)' if isinstance(url, str) and url
+                   else f'source {o.source_id!r} is not in sources' if o.source_id not in set(s.source_id) else 'not checked: the source has no text_file')
+            rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, why, None, False)); continue
         if fn not in texts:
             try: f = member_path(d, fn, f'sources.text_file of {o.source_id!r}'); texts[fn] = f.read_text(encoding='utf-8') if f.is_file() else None
             except FileError as e: texts[fn] = e                      # never read a file outside the source folder
             except (OSError, UnicodeDecodeError) as e: texts[fn] = FileError(f'source text {d/fn}: cannot be read as UTF-8 text ({e.__class__.__name__})')
         text = texts[fn]
         if isinstance(text, FileError):
-            rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, str(text), None)); continue
+            rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, str(text), None, True)); continue
         if text is None:
-            rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, f'source text {d/fn} not found', None)); continue
+            rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, f'source text {d/fn} not found', None, True)); continue
         found = text[int(o.offset):int(o.offset) + len(o.raw)]
         if found != o.raw:
             at = text.find(o.raw)
-            rows.append((o.obs_id, o.source_id, o.offset, o.raw, found, 'raw is not at offset', at if at >= 0 else None))
+            rows.append((o.obs_id, o.source_id, o.offset, o.raw, found, 'raw is not at offset', at if at >= 0 else None, True))
     return pd.DataFrame(rows, columns=VERIFY_COLUMNS)
 
 # %% ../nbs/01_data.ipynb #1ea3e187

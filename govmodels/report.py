@@ -70,8 +70,10 @@ def _plural(n: int, word: str) -> str:
 def limits(ds, cmp: Comparison) -> list:
     "What the report cannot say, each sentence computed from the data and the comparison tables."
     s, v = ds.sources, cmp.view
+    q = s.source_quality.value_counts()
+    quality = '; '.join(f"{_plural(int(n), 'source')} {k.replace('_', ' ')}" for k, n in q.items())
     out = [f"{_plural(len(ds.cases), 'case')} from {_plural(len(s), 'source')} ({_plural(s.text_file.nunique(), 'archived text')}, "
-           f"{_plural(s.outlet.nunique(), 'outlet')}). The cases are there because articles describe them: they are not a sample of China's "
+           f"{_plural(int(s.url.notna().sum()), 'web page')} cited by address, {_plural(s.outlet.nunique(), 'outlet')}; quality: {quality}). The cases are there because articles describe them: they are not a sample of China's "
            "places, so nothing here is a statement about a model family as a whole."]
     out.append("The figures are administrative totals that local governments report, not samples: no interval in this report is a confidence "
                "interval. Intervals are the bounds of printed figures (余, 多, 约, ranges; sections 'Each metric across cases'), and a missing "
@@ -214,11 +216,13 @@ def report_sections(ds, # A `govmodels.data.Dataset`
                         [('Cases, the models they practise and how many figures their sources print',
                           cs[['case_id', 'name_zh', 'admin_level', 'case_kind', 'local_models', 'families', 'observations', 'bounded', 'rates']])]))
     s = ds.sources
-    secs.append(Section('sources', 'Sources', ["Every figure cites one of these sources with the token as printed and its character offset."],
+    secs.append(Section('sources', 'Sources', ["Every figure cites one of these sources with the token as printed and its character offset "
+                                               "(in the archived text, or in the page as read on the access date)."],
                         [('Sources', pd.DataFrame({'source_id': s.source_id, 'outlet': s.outlet + np.where(s.outlet_en.notna(), ' (' + s.outlet_en.fillna('') + ')', ''),
                                                    'date': s.date.dt.strftime('%Y-%m-%d') + ' (' + s.date_precision + ')',
                                                    'title': s.title.fillna('(no headline in the archived copy)'), 'authors': s.authors,
-                                                   'authorship': s.authorship}))]))
+                                                   'authorship': s.authorship, 'quality': s.source_quality,
+                                                   'locator': s.text_file.fillna(s.url.fillna('') + ' (accessed ' + s.accessed.dt.strftime('%Y-%m-%d').fillna('?') + ')')}))]))
     fc = cmp.family_coverage
     secs.append(Section('coverage', 'Who publishes what', [
         f"Figures count for the model families of the component they evidence (not for every family a case practises). "

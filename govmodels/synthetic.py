@@ -84,7 +84,8 @@ def synthetic_dataset(n_cases: int=100, # Number of cases
         sources.append(dict(source_id=sid, outlet='示例日报', outlet_en='Example Daily (synthetic)', date=date,
                             date_precision=rng.choice(['day', 'month', 'estimated'], p=[.5, .3, .2]), date_note=None,
                             title=None, authors=None, authorship=rng.choice(['newsroom', 'correspondent', 'official_coauthor'], p=[.3, .5, .2]),
-                            section=None, page=None, script='simplified', text_file=f'{sid}.txt', note='synthetic'))
+                            section=None, page=None, script='simplified', text_file=f'{sid}.txt', url=None, accessed=pd.NaT,
+                            source_quality='official_media', note='synthetic'))
         level = rng.choice(_LEVELS)
         cases.append(dict(case_id=cid, name_zh=f'示例{i}', name_en=f'Example {i} (synthetic)', admin_level=level, case_kind='territorial',
                           province=rng.choice(_PROVINCES), source_id=sid))

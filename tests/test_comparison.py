@@ -79,7 +79,7 @@ def open_package(tmp_path):
     d = tmp_path/'open'
     shutil.copytree(bundled_path(), d)
     append_rows(d, 'sources', [dict(source_id='open-2026', outlet='示例日报', outlet_en='Example Daily', date='2026-03-01', date_precision='day',
-                                    authorship='newsroom', script='simplified', text_file='open.txt')])
+                                    authorship='newsroom', script='simplified', text_file='open.txt', source_quality='official_media')])
     append_rows(d, 'cases', [dict(case_id='open_town', name_zh='开放镇', name_en='Open Town', admin_level='town', case_kind='territorial',
                                   province='湖南省', source_id='open-2026')])
     append_rows(d, 'case_models', [dict(case_id='open_town', model_id='sanwang_gongzhi', source_id='open-2026')])

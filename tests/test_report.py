@@ -27,7 +27,7 @@ def six(tmp_path):
     d = tmp_path/'six'
     shutil.copytree(bundled_path(), d)
     append_rows(d, 'sources', [dict(source_id='synthetic-2026', outlet='示例日报', outlet_en='Example Daily', date='2026-03-01',
-                                    date_precision='day', authorship='newsroom', script='simplified', text_file='synthetic.txt', note='synthetic, for tests')])
+                                    date_precision='day', authorship='newsroom', script='simplified', text_file='synthetic.txt', source_quality='official_media', note='synthetic, for tests')])
     append_rows(d, 'cases', [dict(case_id='demo_town', name_zh='示范镇', name_en='Demonstration Town', admin_level='town', case_kind='territorial',
                                   street='示范镇', county='某县', city='某市', province='湖南省', source_id='synthetic-2026')])
     append_rows(d, 'case_models', [dict(case_id='demo_town', model_id='micro_grid', source_id='synthetic-2026')])
