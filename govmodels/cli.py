@@ -34,11 +34,27 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument('--format', choices=('html', 'md', 'both'), default='both', help='which renderings to write (default: both)')
     va = sub.add_parser('validate', help='check a data package and list every problem')
     va.add_argument('data', metavar='DIR', help='folder of the data package')
-    ex = sub.add_parser('extract', help='extract candidate figures from article texts')
-    ex.add_argument('files', nargs='+', metavar='FILE', help='text files of articles')
-    ex.add_argument('--out', metavar='CSV', help='write the candidates here (default: standard output)')
-    ex.add_argument('--encoding', metavar='ENC', help='encoding of the files (default: detect UTF-8, GB18030 or Big5)')
-    ex.add_argument('--force', action='store_true', help='replace --out if it exists')
+    ex = sub.add_parser('extract', help='extract candidate figures from articles, folders or JSONL/CSV/Parquet corpora')
+    ex.add_argument('files', nargs='+', metavar='INPUT', help='article files, folders (recursive), quoted glob patterns, or .jsonl/.csv/.parquet corpora')
+    ex.add_argument('--out', metavar='FILE', help='candidates file, .csv or .parquet (default: CSV on standard output)')
+    ex.add_argument('--documents', metavar='FILE', help='document table (default: beside --out, NAME.documents.csv)')
+    ex.add_argument('--text-column', default='text', metavar='NAME', help='text column of corpora (default: text)')
+    ex.add_argument('--encoding', metavar='ENC', help='encoding of article files (default: detect UTF-8, GB18030 or Big5)')
+    ex.add_argument('--workers', type=int, metavar='N', help='run on a local Dask cluster of N worker processes (needs govmodels[dask])')
+    ex.add_argument('--scheduler', metavar='ADDRESS', help='run on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786')
+    ex.add_argument('--force', action='store_true', help='replace --out and --documents if they exist')
+    nw = sub.add_parser('new', help='start an empty data package with the codebook')
+    nw.add_argument('dir', metavar='DIR', help='folder to create (must not exist, or be empty)')
+    rv = sub.add_parser('review', help='write a review workbook (or CSV) of extracted candidates for a package')
+    rv.add_argument('candidates', metavar='CANDIDATES', help='candidates file written by govmodels extract')
+    rv.add_argument('--package', required=True, metavar='DIR', help='the data package the figures are for')
+    rv.add_argument('--out', required=True, metavar='FILE', help='review.xlsx, or review.csv for three CSV files')
+    rv.add_argument('--documents', metavar='FILE', help='document table (default: beside CANDIDATES)')
+    rv.add_argument('--force', action='store_true', help='replace --out if it exists')
+    ad = sub.add_parser('add', help='add the accepted rows of a review to a package')
+    ad.add_argument('package', metavar='DIR', help='the data package')
+    ad.add_argument('reviewed', metavar='REVIEWED', help='review.xlsx or review.csv, as reviewed')
+    ad.add_argument('--texts', metavar='DIR', help='folder of the archived articles (default: $GOVMODELS_SOURCE_DIR)')
     return p
 
 def report(data=None, out=None, fmt='both') -> str:
@@ -53,17 +69,13 @@ def report(data=None, out=None, fmt='both') -> str:
         text += f"\n\nReport written to {written}/" + ('index.html' if fmt != 'md' else 'report.md')
     return text
 
-def extract_files(files: list, # Paths of article texts
+def extract_files(files: list, # Paths of article texts (or folders, patterns, corpora: see `govmodels.corpus.corpus_inputs`)
                   encoding: str|None=None, # Declared encoding, or None to detect
-                  progress: bool|None=None, # Show a progress bar (None: when several files and a terminal)
-                 ) -> pd.DataFrame: # Candidates of all files, with source_id = file stem and the encoding used
-    "Candidate figures from several article files."
-    out = []
-    show = (len(files) > 1) if progress is None else progress
-    for f in tqdm(files, desc='extract', unit='file', disable=None if show else True, file=sys.stderr):
-        text, enc = read_text(f, encoding)
-        out.append(extract(text, source_id=Path(f).stem).assign(encoding=enc))
-    return pd.concat(out, ignore_index=True)
+                 ) -> pd.DataFrame: # Candidates of all documents, with source_id = document id and the encoding used
+    "Candidate figures from several article files, in memory (for a corpus, `govmodels.corpus.extract_corpus` streams to a file)."
+    from govmodels.corpus import batches, corpus_inputs, extract_batch
+    parts = [extract_batch(b)[0] for b in batches(corpus_inputs(files), encoding=encoding)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
         ) -> int: # Exit code
@@ -80,11 +92,20 @@ def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
             print(f"{len(probs)} problem(s) in {args.data}" if len(probs) else f"{args.data}: valid data package", file=sys.stderr)
             return 1 if len(probs) else 0
         elif args.command == 'extract':
-            if args.out and Path(args.out).exists() and not args.force:
-                raise FileError(f"{args.out}: exists; use --force to overwrite it")
-            csv = spreadsheet_safe(extract_files(args.files, args.encoding)).to_csv(index=False)   # no cell runs as a formula
-            if args.out: write_text_atomic(args.out, csv, force=args.force)
-            else: sys.stdout.write(csv)
+            from govmodels.corpus import extract_corpus
+            r = extract_corpus(args.files, args.out, args.documents, args.text_column, args.encoding, args.workers, args.scheduler, args.force)
+            if args.out: print(f"{r['documents']} document(s), {r['candidates']} candidate(s) → {r['out']} and {r['document_table']}", file=sys.stderr)
+        elif args.command == 'new':
+            from govmodels.workflow import new_package
+            print(f"{new_package(args.dir)}: a new, valid data package; its README.md says how to fill it")
+        elif args.command == 'review':
+            from govmodels.workflow import write_review
+            print(f"review written to {write_review(args.candidates, args.package, args.out, args.documents, args.force)}")
+        elif args.command == 'add':
+            from govmodels.workflow import add_reviewed
+            r = add_reviewed(args.package, args.reviewed, args.texts)
+            print(f"{args.package}: added {r['observations']} figure(s), {r['sources']} source(s), {r['cases']} case(s), "
+                  f"{r['case_models']} case-model link(s); {r['already_there']} figure(s) were already there")
         return 0
     except (DataError, FileError) as e:
         if args.debug: raise

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .checks import problems, DataError
 from .schema import read_package, unreadable_tables, empty_table
-from .files import FileError, atomic_folder, member_path
+from .files import FileError, atomic_folder, member_path, decode_bytes
 
 # %% ../nbs/01_data.ipynb #d72e700a
 TABLES = ('sources', 'cases', 'models', 'case_models', 'indicators', 'observations', 'claims')
@@ -148,7 +148,7 @@ def verify(ds: Dataset, # The dataset to check
                    else f'source {o.source_id!r} is not in sources' if o.source_id not in set(s.source_id) else 'not checked: the source has no text_file')
             rows.append((o.obs_id, o.source_id, o.offset, o.raw, None, why, None, False)); continue
         if fn not in texts:
-            try: f = member_path(d, fn, f'sources.text_file of {o.source_id!r}'); texts[fn] = f.read_text(encoding='utf-8') if f.is_file() else None
+            try: f = member_path(d, fn, f'sources.text_file of {o.source_id!r}'); texts[fn] = decode_bytes(f.read_bytes(), str(f))[0] if f.is_file() else None
             except FileError as e: texts[fn] = e                      # never read a file outside the source folder
             except (OSError, UnicodeDecodeError) as e: texts[fn] = FileError(f'source text {d/fn}: cannot be read as UTF-8 text ({e.__class__.__name__})')
         text = texts[fn]
@@ -163,7 +163,7 @@ def verify(ds: Dataset, # The dataset to check
     return pd.DataFrame(rows, columns=VERIFY_COLUMNS)
 
 # %% ../nbs/01_data.ipynb #1ea3e187
-import csv, io, math as _math
+import csv, io, shutil, math as _math
 
 def _cell(v, field: dict) -> str:
     "Text of one typed value as its schema field writes it (empty for missing)."
@@ -178,8 +178,9 @@ def _cell(v, field: dict) -> str:
 def save(ds: Dataset, # The dataset to write
          path: str|Path, # Folder to write the package into
          force: bool=False, # Replace an existing folder
+         check: bool=False, # Validate what was written before it replaces anything (raise `DataError`, leaving `path` as it was)
         ) -> Path: # The folder written
-    "Write a dataset as a data package (CSV tables and datapackage.json), atomically, never over an existing folder unless `force`."
+    "Write a dataset as a data package (CSV tables and datapackage.json), atomically, never over an existing folder unless `force`; other files of a replaced package (README.md …) are kept."
     path = Path(path)
     if path.exists() and not force: raise FileError(f"{path}: exists; use force=True to replace it")
     if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path/'datapackage.json').is_file())):
@@ -199,4 +200,11 @@ def save(ds: Dataset, # The dataset to write
                 w.writerow([_cell(v, f) for v, f in zip(row, fields)])
             member_path(tmp, res[t].get('path'), f"ds.descriptor: resource {t!r} path").write_text(buf.getvalue(), encoding='utf-8')
         (tmp/'datapackage.json').write_text(json.dumps(desc, ensure_ascii=False, indent=2) + '\n', encoding='utf-8')
+        if path.is_dir():                                 # carry over what is not a table: README.md, notes (regular files only, no links)
+            written = {r.get('path') for r in res.values()} | {'datapackage.json'}
+            for f in path.iterdir():
+                if f.name not in written and f.is_file() and not f.is_symlink(): shutil.copy2(f, tmp/f.name)
+        if check:
+            probs = validate(tmp)
+            if len(probs): raise DataError(probs, path)
     return path

@@ -113,7 +113,7 @@ def spreadsheet_safe(df: pd.DataFrame, # A table about to be written as CSV
 
 # %% ../nbs/09a_files.ipynb #f03622bb
 def write_text_atomic(path, # Target file
-                      text: str, # Content
+                      text: str|bytes, # Content (bytes are written as they are)
                       force: bool=False, # Replace an existing file
                       encoding: str='utf-8', # Encoding of the written file
                      ) -> Path: # The path written
@@ -124,7 +124,7 @@ def write_text_atomic(path, # Target file
     if not p.parent.exists(): raise FileError(f"{p.parent}: no such folder")
     fd, tmp = tempfile.mkstemp(prefix=f'.{p.name}.', suffix='.tmp', dir=p.parent)
     try:
-        with os.fdopen(fd, 'w', encoding=encoding, newline='') as f:
+        with (os.fdopen(fd, 'wb') if isinstance(text, bytes) else os.fdopen(fd, 'w', encoding=encoding, newline='')) as f:
             f.write(text); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, p)
     except BaseException:

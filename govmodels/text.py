@@ -6,7 +6,7 @@ Docs: https://govmodels.github.io/govmodels/text.html.md"""
 
 # %% auto #0
 __all__ = ['UNITS', 'CANDIDATE_COLUMNS', 'SENTENCE_WINDOW', 'CANDIDATE_DTYPES', 'OBS_UNITS', 'Normalized', 'normalize',
-           'extract_columns', 'candidate_frame', 'extract', 'to_observations']
+           'extract_columns', 'candidate_frame', 'extract', 'unit_for_observation', 'to_observations']
 
 # %% ../nbs/04_text.ipynb #a0a06a83
 import re, unicodedata, bisect
@@ -267,6 +267,11 @@ def extract(text: str, # Text of an article (Simplified or Traditional, annotati
 # %% ../nbs/04_text.ipynb #f16552d6
 OBS_UNITS = {'个', '名', '户', '条', '件', '场次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%'}
 _UNIT_TO_OBS = {'亿元': '元', '万元': '元'}
+
+def unit_for_observation(units: pd.Series, # Units as `extract` read them
+                        ) -> pd.Series: # The unit an observation records (亿元 and 万元 are 元: the value already holds the multiplier)
+    "Map extracted units to observation units, vectorised; other units stay as they are."
+    return units.replace(_UNIT_TO_OBS)
 
 def to_observations(candidates: pd.DataFrame, # Reviewed rows of `extract` (each with an indicator)
                     case_id: str, # The case the figures describe
