@@ -60,7 +60,8 @@ def corpus_inputs(args: list, # Files, folders and glob patterns, as given on th
         elif p.exists() and not p.is_file(): raise CorpusError(f"{p}: not a regular file (a device, pipe or socket): give a text file")
         elif not p.exists(): raise CorpusError(f"{p}: no such file")
         else: out.append((_kind(p), p, p.stem))
-    return out
+    seen = set()                                  # a file named twice (a folder and a file in it, a repeated argument) is read once
+    return [x for x in out if not ((r := x[1].resolve()) in seen or seen.add(r))]
 
 # %% ../nbs/18_corpus.ipynb #8b8e2aea
 def _parquet(path):
@@ -360,7 +361,7 @@ def extract_corpus(inputs: list, # Files, folders, glob patterns (see `corpus_in
         with bar:
             for light, (c, d) in engine:
                 dup = d.doc_id[d.doc_id.duplicated() | d.doc_id.isin(seen)]
-                if len(dup): raise CorpusError(f"{d.file.iloc[0]}: document id {dup.iloc[0]!r} is used twice; ids must be unique across the inputs")
+                if len(dup): raise CorpusError(f"{d.file[dup.index[0]]}: document id {dup.iloc[0]!r} is used twice; ids must be unique across the inputs")
                 seen.update(d.doc_id)
                 cand.write(c, CANDIDATE_FILE_COLUMNS)
                 if docs is not None: docs.write(_typed_docs(d), DOCUMENT_COLUMNS)
