@@ -151,7 +151,10 @@ def language(text: str) -> tuple: # (language 'zh' / 'other' / 'none', script 's
     c, l = len(_CJK.findall(s)), len(_LATIN.findall(s))
     if c == 0 and l == 0: return 'none', None
     if c < 0.25 * (c + l): return 'other', None
-    changed = sum(a != b for a, b in zip(s, _S2T_CHECK.convert(s)))
+    conv = _S2T_CHECK.convert(s)
+    if len(conv) == len(s):                       # compare code points as arrays: no Python loop per character
+        changed = int((np.frombuffer(s.encode('utf-32-le'), np.uint32) != np.frombuffer(conv.encode('utf-32-le'), np.uint32)).sum())
+    else: changed = len(set(s) - set(conv))
     return 'zh', 'traditional' if changed > 0.03 * c else 'simplified'
 
 # %% ../nbs/18_corpus.ipynb #47a48be2
@@ -213,7 +216,7 @@ def extract_document(doc: dict, # doc_id, text, and any of file, row, url, outle
         nz = normalize(text)
         cands = extract_columns(text, source_id=doc['doc_id'], normalized=nz)
         found = models_mentioned(nz.text)
-        chain = doc.get('place') or place_chain(normalize(doc.get('title') or '').text + '\n' + nz.text[:3000])
+        chain = doc.get('place') or place_chain(normalize(doc.get('title') or '').text + '\n' + nz.text[:1500])
         row.update(candidates=len(cands['start']), damage_marks=len(nz.damage), models=';'.join(found) or None, place_chain=chain, **places(chain))
     cands['encoding'] = [doc.get('encoding')] * row['candidates']
     return cands, row

@@ -120,6 +120,10 @@ def coverage_heatmap(ds, # The dataset
             case = dict(zip(fam.index, (fam.name_zh + ' ' + fam.name_en) if zh else fam.name_en))
         fig, ax = plt.subplots(figsize=(1.1 * cov.shape[1] + 3.5, 0.26 * len(cov) + 1.6), layout='constrained')
         data = np.where(cov.to_numpy() > 0, cov.to_numpy(), np.nan)
+        if not data.size:                         # e.g. a new package whose figures have no component yet: say so, do not fail
+            ax.text(0.5, 0.5, 'No figures ' + ('attributed to a model family (set the component of each figure)' if by == 'family' else 'yet'),
+                    ha='center', va='center', transform=ax.transAxes); ax.set_axis_off()
+            return fig
         ax.imshow(data, aspect='auto', cmap='Blues', vmin=0, vmax=max(2, np.nanmax(data)) * 1.3)
         for (i, j), v in np.ndenumerate(cov.to_numpy()):
             if v: ax.text(j, i, int(v), ha='center', va='center', fontsize=7)
