@@ -9,16 +9,16 @@ __all__ = ['CODEBOOK', 'REVIEW_COLUMNS', 'REVIEW_SOURCE_COLUMNS', 'REVIEW_CASE_C
            'review_tables', 'write_review', 'read_review', 'ReviewError', 'add_reviewed']
 
 # %% ../nbs/19_workflow.ipynb #24693a7d
-import difflib, hashlib, json, re, shutil
+import difflib, hashlib, json, re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .checks import DataError, problem_frame
+from .checks import DataError
 from .corpus import documents_path, PLACE_COLUMNS
-from .data import bundled_path, load, save, validate, resolve_source_dir, Dataset, TABLES
-from .files import FileError, atomic_folder, member_path, read_text, spreadsheet_safe
+from .data import load, save, validate, resolve_source_dir, Dataset, TABLES
+from .files import FileError, member_path, read_text, spreadsheet_safe
 from .text import normalize, OBS_UNITS, unit_for_observation
 
 # %% ../nbs/19_workflow.ipynb #5e8c98ab
@@ -125,11 +125,11 @@ def _read_table(path, what):
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e: raise FileError(f"{p}: not a readable CSV ({what}): {str(e).splitlines()[0]}") from None
 
 def review_tables(candidates, # Candidates file from `govmodels extract` (CSV or Parquet)
-                  package, # The data package the figures are for (its codebook and ids)
+                  package, # The data package the figures are for (its codebook and ids), or the loaded `Dataset`
                   documents=None, # Document table (default: beside the candidates file)
                  ) -> tuple: # (candidates sheet, sources sheet, cases sheet) as DataFrames
     "The three sheets of a review: candidate figures to accept, proposed sources, proposed cases."
-    ds = load(package)
+    ds = package if isinstance(package, Dataset) else load(package)
     c = _read_table(candidates, 'candidates')
     d = _read_table(documents or documents_path(candidates), 'document table; pass --documents')
     for need, df, what in ((['source_id', 'start', 'raw', 'value', 'lower', 'upper', 'qualifier', 'kind', 'damaged', 'sentence'], c, 'candidates'),
@@ -186,8 +186,8 @@ def write_review(candidates, # Candidates file from `govmodels extract`
     for t in targets:
         if t.exists() and not force: raise FileError(f"{t}: exists; use --force to overwrite it")
         if not t.parent.is_dir(): raise FileError(f"{t.parent}: no such folder")
-    frames = dict(zip(SHEETS, review_tables(candidates, package, documents)))
     ds = load(package)
+    frames = dict(zip(SHEETS, review_tables(candidates, ds, documents)))
     if out.suffix.lower() == '.csv':
         from govmodels.files import write_text_atomic
         for s, t in zip(SHEETS, targets): write_text_atomic(t, spreadsheet_safe(frames[s]).to_csv(index=False), force=force)
@@ -313,8 +313,7 @@ def _accepted(rev, path, ds):
         i = c.index[np.flatnonzero(changed)[0]]
         _fail(path, 'candidates', i, 'value', f"the figure {c.at[i, 'raw']!r} (value, bounds, qualifier, token or position) differs from what was "
               "extracted; set accept to no and enter a corrected figure by hand")
-    for col in ('case_id',):
-        if c[col].isna().any(): i = c.index[np.flatnonzero(c[col].isna())[0]]; _fail(path, 'candidates', i, col, 'empty: every figure needs its case')
+    if c.case_id.isna().any(): i = c.index[np.flatnonzero(c.case_id.isna())[0]]; _fail(path, 'candidates', i, 'case_id', 'empty: every figure needs its case')
     off = ~c.unit.isin(OBS_UNITS)
     if off.any(): i = c.index[np.flatnonzero(off)[0]]; _fail(path, 'candidates', i, 'unit', f"{c.at[i, 'unit']!r} is not one of {sorted(OBS_UNITS)}")
     return c.assign(value=vals['value'], lower=vals['lower'], upper=vals['upper'], start=start.astype('int64'))
