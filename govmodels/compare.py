@@ -52,7 +52,7 @@ def flag_metrics(mt: pd.DataFrame, # Rows of `metrics_table`
     o = view.set_index('obs_id').reindex(ids.to_numpy())
     o.index = ids.index
     g = pd.DataFrame({'rounded': o.qualifier.eq('approx').to_numpy(), 'inferred': o.inferred.notna().to_numpy(),
-                      'coauthor': o.authorship.isin(['official_coauthor', 'co_organised']).to_numpy(),
+                      'coauthor': o.authorship.isin(['official_coauthor', 'co_organised', 'government']).to_numpy(),
                       'estimated': o.date_precision.ne('day').to_numpy(), 'sectoral': o.case_kind.eq('sectoral').to_numpy()},
                      index=ids.index).groupby(level=0).any()
     out = mt.copy()

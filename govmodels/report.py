@@ -81,7 +81,8 @@ def limits(ds, cmp: Comparison) -> list:
     a = s.authorship.value_counts()
     out.append(f"Government publicity: of {_plural(len(s), 'source')}, {a.get('correspondent', 0)} were co-written by a correspondent (通讯员) of "
                f"the government described, {a.get('official_coauthor', 0)} by an official the article itself quotes, and "
-               f"{a.get('co_organised', 0)} appeared in a section run with the government office it reports on; "
+               f"{a.get('co_organised', 0)} appeared in a section run with the government office it reports on, "
+               f"{a.get('government', 0)} {'was' if a.get('government', 0) == 1 else 'were'} issued by a government or party body itself; "
                f"{a.get('newsroom', 0)} {'was' if a.get('newsroom', 0) == 1 else 'were'} written by journalists alone (table 'Sources').")
     ff = cmp.family_figures
     fam_cases = {f: set(ff.case_id[(ff.family_id == f) & (ff.case_kind != 'sectoral')]) for f in FOCUS_FAMILIES}

@@ -265,7 +265,7 @@ def extract(text: str, # Text of an article (Simplified or Traditional, annotati
     return candidate_frame(extract_columns(text, source_id, normalized))
 
 # %% ../nbs/04_text.ipynb #f16552d6
-OBS_UNITS = {'个', '名', '户', '条', '件', '场次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%'}
+OBS_UNITS = {'个', '名', '户', '条', '件', '场次', '场', '次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%'}
 _UNIT_TO_OBS = {'亿元': '元', '万元': '元'}
 
 def unit_for_observation(units: pd.Series, # Units as `extract` read them

@@ -202,11 +202,11 @@ def _write_workbook(frames: dict, ds, out: Path):
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.utils import get_column_letter
     wb = Workbook()
+    enums = {f['name']: f['constraints']['enum'] for r in ds.descriptor['resources'] if r['name'] in ('observations', 'sources', 'cases')
+             for f in r['schema']['fields'] if 'enum' in f.get('constraints', {})}  # the package's own lists, declared once in its descriptor
     lists = {'accept': ['yes', 'no'], 'indicator': list(ds.indicators.code), 'case_id': list(dict.fromkeys([*frames['cases'].case_id, *ds.cases.case_id])),
-             'component': list(ds.models.model_id), 'grid_level': ['upper', 'base', 'micro'], 'prominence': ['body', 'headline', 'caption'],
-             'role': ['evidence', 'context'], 'authorship': ['newsroom', 'correspondent', 'official_coauthor', 'co_organised'],
-             'source_quality': ['official_site', 'official_media', 'reprint_named', 'reprint_unnamed'],
-             'date_precision': ['day', 'month', 'estimated'], 'admin_level': ['province', 'city', 'county', 'district', 'street', 'town', 'community', 'village', 'complex']}
+             'component': list(ds.models.model_id),
+             **{k: enums[k] for k in ('grid_level', 'prominence', 'role', 'authorship', 'source_quality', 'date_precision', 'admin_level')}}
     for i, name in enumerate(SHEETS):
         ws = wb.active if i == 0 else wb.create_sheet(name)
         ws.title = name
