@@ -39,7 +39,7 @@ def evaluate_extraction(ds, # A dataset whose observations are the gold standard
     d = resolve_source_dir(source_dir)
     if d is None: raise ValueError("source_dir: no folder given and $GOVMODELS_SOURCE_DIR is not set")
     rows = []
-    for s in ds.sources.itertuples(index=False):
+    for s in ds.sources[ds.sources.text_file.notna()].itertuples(index=False):   # web pages have no archived text to read
         text = (Path(d)/s.text_file).read_text(encoding='utf-8')
         cand = extract(text, s.source_id)
         gold = ds.observations[ds.observations.source_id == s.source_id]
