@@ -10,7 +10,7 @@ from govmodels.checks import DataError
 from govmodels.cli import main
 from govmodels.data import bundled_path, load, save, validate
 
-ALLOWED_UNITS = "['个', '名', '户', '条', '件', '场次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%']"
+ALLOWED_UNITS = "['个', '名', '户', '条', '件', '场次', '场', '次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%']"
 
 
 def text_edit(table, old, new, count=1):
