@@ -8,7 +8,7 @@ Docs: https://govmodels.github.io/govmodels/reading_sources.html.md"""
 __all__ = ['PAGES_DIR_VAR', 'match_candidates', 'resolve_pages_dir', 'evaluate_extraction']
 
 # %% ../nbs/04b_reading_sources.ipynb #fa811e60
-import math, os, re
+import math, os
 from pathlib import Path
 
 import pandas as pd
@@ -51,9 +51,9 @@ def _source_texts(ds, source_dir=None, pages_dir=None):
     for s in ds.sources.itertuples(index=False):
         if d is not None and isinstance(s.text_file, str):
             yield s, 'archived', read_text(member_path(d, s.text_file, f"sources: text_file of {s.source_id!r}"))[0]
-        elif p is not None and isinstance(getattr(s, 'url', None), str) and re.fullmatch(r'[a-z0-9-]+', s.source_id) \
-                and (p/f'{s.source_id}.txt').is_file():
-            yield s, 'web page', read_text(member_path(p, f'{s.source_id}.txt', f"page of {s.source_id!r}"))[0]
+        elif p is not None and isinstance(getattr(s, 'url', None), str):
+            f = member_path(p, f'{s.source_id}.txt', f"page of {s.source_id!r}")     # the id is untrusted: stay inside the folder
+            if f.is_file(): yield s, 'web page', read_text(f)[0]
 
 def evaluate_extraction(ds, # A dataset whose observations are the gold standard
                         source_dir=None, # Folder of the archived texts (default: $GOVMODELS_SOURCE_DIR; False: none)
