@@ -111,11 +111,12 @@ _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
 _CN_DIGITS = '零〇一二两三四五六七八九十百千万亿几'
 _MASTER = re.compile(
     rf'(?=[\d?{_CN_DIGITS}])'          # a first-character check lets the regex engine skip the text between figures
-    r'(?:(?P<date>(?:(?P<y>[\d?]{4})年)(?:(?P<m>[\d?]{1,2})月(?:(?P<d>[\d?]{1,2})日)?)?'
+    r'(?:(?P<date>(?:(?P<y>[\d?]{4})[ \t]?年)(?:[ \t]?(?P<m>[\d?]{1,2})[ \t]?月(?:[ \t]?(?P<d>[\d?]{1,2})[ \t]?日)?)?'   # spaced as in 2024 年 8 月
     r'|(?P<m2>[\d?]{1,2})月(?:(?P<d2>[\d?]{1,2})日|(?P<part>初|中旬|下旬|上旬|底|末))?)'
     r'|(?P<ar>\d+(?:\.\d+)?)(?:-(?P<ar2>\d+(?:\.\d+)?))?'
     rf'|(?P<cn>[{_CN_DIGITS}]+))')
-_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|左右|之久|多|余)?')
+_AFTER = re.compile(rf'(?:[ \t\u3000](?=余|多|万|亿|%|{_UNIT_ALT}))?'   # one space before 余 or the unit (545 名, 2400 余户)
+                    rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|左右|之久|多|余)?')
 _CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|左右|之久|多|余)?')
 _PREFIXES = (('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
