@@ -111,7 +111,6 @@ _YEAR_BUILT = re.compile(r'建成|建于|始建')
 _MOVED_IN = re.compile(r'入住')
 _YEAR_START = re.compile(r'成立|推行|以来|启动|开展|创建|实施|建立|组建|试点')
 _LEAD = re.compile(r'[“"「『‘]*(?:(?:[省市县区镇乡村组]|街道|社区)级)?[“"「『‘]*')   # quotes and a tier word (村级) before the counted noun
-_LEAD_FIRST = frozenset('“"「『‘省市县区镇乡村组街社')
 
 # %% ../nbs/04a_lexicon.ipynb #e9e036b7
 def _score(kw, rules: dict, window: str, ahead: str, best=None, score: float=0.0, penalty: float=0.0) -> tuple:
@@ -146,7 +145,7 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     cut = [m.end() for m in _SEPARATORS.finditer(before)]
     window = before[cut[-1] if cut else 0:][-14:]            # the clause of this figure, not the previous list item
     ahead = after[:20]
-    if ahead[:1] in _LEAD_FIRST: ahead = ahead[_LEAD.match(ahead).end():]   # 村级矛调工作站 counts stations, “大网格” grids
+    ahead = ahead[_LEAD.match(ahead).end():]                 # 村级矛调工作站 counts stations, “大网格” grids
     pattern, rules, conditional = _BY_UNIT[u]
     best, score = _score(pattern, rules, window, ahead)
     for kw, rule, requires in conditional:              # rules that hold only with another word in the clause (新建 … 哨)

@@ -127,6 +127,10 @@ def _read_table(path, what):
                                       **{c: str for c in PLACE_COLUMNS}}, keep_default_na=True)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e: raise FileError(f"{p}: not a readable CSV ({what}): {str(e).splitlines()[0]}") from None
 
+def _cand_id(doc_ids: pd.Series, starts: pd.Series) -> pd.Series:
+    "The id of a candidate row: its document and its position, `doc@start`."
+    return doc_ids + '@' + starts.astype(str)
+
 def _proposed_bases(c: pd.DataFrame) -> pd.Series:
     "For a rate whose base the extractor read (办结率 after 420件), the cand_id of that figure: the nearest earlier candidate of the document with the base's token."
     out = pd.Series(None, index=c.index, dtype=object)
@@ -135,7 +139,7 @@ def _proposed_bases(c: pd.DataFrame) -> pd.Series:
     have = c[['source_id', 'raw', 'start']].rename(columns={'raw': 'base_raw', 'start': 'base_start'})
     pairs = want.merge(have, on=['source_id', 'base_raw'])
     pairs = pairs[pairs.base_start < pairs.start].sort_values('base_start').groupby('index').tail(1)
-    out.loc[pairs['index'].to_numpy()] = (pairs.source_id + '@' + pairs.base_start.astype(str)).to_numpy()
+    out.loc[pairs['index'].to_numpy()] = _cand_id(pairs.source_id, pairs.base_start).to_numpy()
     return out
 
 def review_tables(candidates, # Candidates file from `govmodels extract` (CSV or Parquet)
@@ -171,7 +175,7 @@ def review_tables(candidates, # Candidates file from `govmodels extract` (CSV or
     marked = [s.replace(n, f'【{n}】', 1) if isinstance(s, str) and n and n in s else f'【{r}】 {s}' for s, n, r in zip(c.sentence, nz_raw, c.raw)]
     damaged = c.damaged.astype(str).str.lower().isin(['true', '1'])
     sheet = pd.DataFrame({
-        'cand_id': c.source_id + '@' + c.start.astype(str), 'doc_id': c.source_id, 'sentence': marked, 'raw': c.raw,
+        'cand_id': _cand_id(c.source_id, c.start), 'doc_id': c.source_id, 'sentence': marked, 'raw': c.raw,
         'value': c.value, 'lower': c.lower, 'upper': c.upper, 'qualifier': c.qualifier, 'unit': unit_for_observation(c.unit),
         'indicator': c.get('indicator'), 'confidence': c.get('confidence'), 'accept': np.where(damaged, 'no', None),
         'case_id': c.source_id.map(case_of), 'component': None, 'verb': None, 'scope': None, 'subset': None, 'tier': None, 'grid_level': None,
@@ -364,11 +368,10 @@ def _tokens_hold(c, srcs, texts, path):
         found = cache[fn][r.start:r.start + len(r.raw)]
         if found != r.raw: _fail(path, 'candidates', i, 'start', f"{fn} holds {found!r} at {r.start}, not the token {r.raw!r}")
 
-def _bases(obs, new_ids, accepted, ds, path) -> pd.Series:
+def _bases(obs, new_ids, accepted, have: dict, ds, path) -> np.ndarray:
     """The base_obs_id of each new figure: its `base` is the cand_id of another accepted row (which gets its new obs_id, or the
     package's id when the figure was already there) or an obs_id the package has; anything else is refused, naming the row."""
-    where = dict(zip(zip(ds.observations.source_id, ds.observations.offset.astype('int64')), ds.observations.obs_id))
-    ids = {cid: where.get((s, o)) for cid, s, o in zip(accepted.cand_id, accepted.source_id, accepted.start)}
+    ids = {cid: have.get((s, o)) for cid, s, o in zip(accepted.cand_id, accepted.source_id, accepted.start)}   # have: (source, offset) → obs_id
     ids.update(zip(obs.cand_id, new_ids))
     ids.update((o, o) for o in ds.observations.obs_id)
     base = obs.base.fillna('').astype(str).str.strip()
@@ -410,7 +413,7 @@ def add_reviewed(package, # The data package to add to
     sid = dict(zip(srcs.doc_id, srcs.source_id))
     obs = c.assign(source_id=c.doc_id.map(sid))
     # figures already in the package (same source and position) are not added again
-    have = set(zip(ds.observations.source_id, ds.observations.offset.astype('int64')))
+    have = dict(zip(zip(ds.observations.source_id, ds.observations.offset.astype('int64')), ds.observations.obs_id))   # (source, offset) → obs_id
     dup = pd.Series([(s, o) in have for s, o in zip(obs.source_id, obs.start)], index=obs.index, dtype=bool) | obs.duplicated(['source_id', 'start'])
     added['already_there'] = int(dup.sum())
     obs = obs[~dup]
@@ -420,15 +423,16 @@ def add_reviewed(package, # The data package to add to
     # ids: observations numbered on from the case's last
     last = ds.observations.obs_id.str.extract(r'^(.*)-(\d+)$').dropna().astype({1: int}).groupby(0)[1].max()
     n = obs.groupby('case_id').cumcount() + 1 + obs.case_id.map(last).fillna(0).astype(int)
-    obs_rows = pd.DataFrame({'obs_id': obs.case_id + '-' + n.map('{:02d}'.format), 'case_id': obs.case_id, 'component': obs.component,
+    new_ids = obs.case_id + '-' + n.map('{:02d}'.format)
+    obs_rows = pd.DataFrame({'obs_id': new_ids, 'case_id': obs.case_id, 'component': obs.component,
                              'indicator': obs.indicator, 'value': obs.value, 'lower': obs.lower, 'upper': obs.upper, 'qualifier': obs.qualifier,
                              'raw': obs.raw, 'unit': obs.unit, 'scope': obs.scope, 'subset': obs.subset,
                              'tier': pd.to_numeric(obs.tier, errors='coerce').astype('Int64'), 'grid_level': obs.grid_level,
                              'period_text': obs.period_text, 'period_start': obs.period_start, 'period_end': obs.period_end,
-                             'verb': obs.verb, 'inferred': obs.inferred, 'base_obs_id': None,
+                             'verb': obs.verb, 'inferred': obs.inferred,
+                             'base_obs_id': _bases(obs, new_ids, c.assign(source_id=c.doc_id.map(sid)), have, ds, reviewed),
                              'source_id': obs.source_id, 'offset': obs.start, 'prominence': obs.prominence.fillna('body'),
                              'role': obs.role.fillna('evidence'), 'note': obs.note})
-    obs_rows['base_obs_id'] = _bases(obs, obs_rows.obs_id, c.assign(source_id=c.doc_id.map(sid)), ds, reviewed)
     cm = pd.DataFrame([(r.case_id, m, r.source_id) for r in new_cases.itertuples() if isinstance(r.models, str)
                        for m in r.models.split(';') if m], columns=['case_id', 'model_id', 'source_id'])
     cm = cm[~cm.set_index(['case_id', 'model_id']).index.isin(ds.case_models.set_index(['case_id', 'model_id']).index)]
