@@ -6,7 +6,7 @@ Docs: https://govmodels.github.io/govmodels/corpus.html.md"""
 
 # %% auto #0
 __all__ = ['CORPUS_SUFFIXES', 'TEXT_SUFFIXES', 'METADATA_COLUMNS', 'PLACE_COLUMNS', 'CANDIDATE_FILE_COLUMNS', 'DOCUMENT_COLUMNS',
-           'CorpusError', 'corpus_inputs', 'batches', 'language', 'place_chain', 'places', 'extract_document',
+           'CorpusError', 'corpus_inputs', 'batches', 'language', 'place_chain', 'places', 'locate', 'extract_document',
            'extract_batch', 'documents_path', 'extract_corpus']
 
 # %% ../nbs/18_corpus.ipynb #97e86c5d
@@ -194,6 +194,34 @@ def places(chain: str|None, # From `place_chain`, or a corpus's `place` metadata
     "Province, city, county, town and village of a place chain, from the gazetteer (each distinct chain is looked up once per process)."
     return dict(_places(chain))
 
+# %% ../nbs/18_corpus.ipynb #bc8a334f
+_LEVEL_SUFFIX = {'city': '市|州|盟|地区', 'county': '县|区|市|旗', 'town': '街道|镇|乡', 'village': '社区|村'}
+_ETHNIC = ('回|藏|蒙古|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|'
+           '仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|普米|塔吉克|怒|鄂温克|保安|裕固|京|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各')
+_SUFFIX = re.compile(f'(?:(?:{_ETHNIC})族)*自治(?:县|州|旗)$|(?:{"|".join(_LEVEL_SUFFIX.values())})$')
+_COUNTY_NAME = re.compile(r'[\u4e00-\u9fff]{2,8}?(?:县|区|市|旗)')
+
+def _printed(p: dict, text: str) -> bool:
+    "Whether a place the gazetteer returned below the province is printed in `text`: in full, or short with a suffix of its level."
+    for level, suffix in _LEVEL_SUFFIX.items():
+        name = p.get(level)
+        if not name: continue
+        short = _SUFFIX.sub('', name)
+        if name in text or (len(short) >= 2 and re.search(re.escape(short) + f'(?:{suffix})', text)): return True
+    return False
+
+def locate(text: str, # Normalised (Simplified) text: title and head of the article
+          ) -> tuple: # (the words read as the place, `places` of them)
+    "Where a text is about: the longest chain of place names if the gazetteer's reading of it is printed there, else the county-level name it repeats most that holds."
+    chain = place_chain(text)
+    p = places(chain)
+    if not _gazetteer() or (p['province'] and _printed(p, chain)): return chain, p
+    names = pd.Series(_COUNTY_NAME.findall(text), dtype=object).value_counts()
+    for name in names.index[:3]:
+        q = places(name)
+        if q['province'] and _printed(q, name): return name, q
+    return chain, dict.fromkeys(PLACE_COLUMNS) | {'place_method': f"{p['place_method']}: no place it knows is printed" if chain else p['place_method']}
+
 # %% ../nbs/18_corpus.ipynb #423d441e
 CANDIDATE_FILE_COLUMNS = [*CANDIDATE_COLUMNS, 'encoding']
 "Columns of a candidates file: `extract`'s columns and the encoding the document was read with."
@@ -216,8 +244,8 @@ def extract_document(doc: dict, # doc_id, text, and any of file, row, url, outle
         nz = normalize(text)
         cands = extract_columns(text, source_id=doc['doc_id'], normalized=nz)
         found = models_mentioned(nz.text)
-        chain = doc.get('place') or place_chain(normalize(doc.get('title') or '').text + '\n' + nz.text[:1500])
-        row.update(candidates=len(cands['start']), damage_marks=len(nz.damage), models=';'.join(found) or None, place_chain=chain, **places(chain))
+        chain, where = (doc['place'], places(doc['place'])) if doc.get('place') else locate(normalize(doc.get('title') or '').text + '\n' + nz.text[:1500])
+        row.update(candidates=len(cands['start']), damage_marks=len(nz.damage), models=';'.join(found) or None, place_chain=chain, **where)
     cands['encoding'] = [doc.get('encoding')] * row['candidates']
     return cands, row
 

@@ -158,12 +158,12 @@ def suggest_indicator(before: str, # Text of the clause before the figure
 
 
 # %% ../nbs/04a_lexicon.ipynb #4bfb0fa4
-MODEL_LEXICON_VERSION = '2026.11'
+MODEL_LEXICON_VERSION = '2026.11.1'
 "Version of `MODEL_TERMS`: bump it when a term changes, so a document table says which lexicon read it."
 
 MODEL_TERMS = {
     'sanzhi_ronghe': ('三治融合', '三治结合', '自治、法治、德治', '自治法治德治', '“三治”', '三治'),
-    'sanwang_gongzhi': ('三网共治', '三网融合', '多网合一', '多网融合', '党建网格', '红网格', '党建网'),
+    'sanwang_gongzhi': ('三网共治', '三网融合', '多网合一', '多网融合', '党建网格', '党建+网格', '党建引领网格', '红网格', '红色网格', '党建网'),
     'micro_grid': ('微网格', '微网格化', '网格微单元'),
     'grid_management': ('全科网格', '网格化管理', '网格化服务管理', '网格化', '网格员', '网格长'),
     'whistle_report': ('吹哨报到', '街乡吹哨', '部门报到', '接诉即办', '12345', '雷锋哨', '吹哨'),
