@@ -8,10 +8,13 @@ document in ten and a flattened table (one cell per line) in one in twenty, plus
 Each run is a separate process, so that its peak memory is its own: the driver's peak RSS is the process that reads and
 writes; the workers' is the largest worker process.
 
-    python benchmarks/bench_corpus.py [--mb 200] [--seed 0] [--keep DIR]
+    python benchmarks/bench_corpus.py [--mb 200] [--seed 0] [--repeat 1] [--keep DIR]
 
-Last line: mb_per_s_1=<x> mb_per_s_2=<y> scaling_2=<z> peak_rss_gib=<w>
+Last line: mb_per_s_1=<x> mb_per_s_2=<y> scaling_2=<z> cpu_scaling_2=<c> peak_rss_gib=<w>
   mb_per_s_1: one Dask worker; mb_per_s_2: two; scaling_2 = mb_per_s_2 / (2 x mb_per_s_1); peak_rss_gib: the largest driver peak.
+  With --repeat K the one- and two-worker runs alternate K times and each figure is the median over the K pairs.
+  cpu_scaling_2: the same ratio for a pure-Python loop run in one process, then in two at once, measured between the runs:
+  what this machine gives two processes at that moment (1.0 on two free cores), the ceiling scaling_2 is to be read against.
 """
 import argparse, json, random, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -62,6 +65,21 @@ print(json.dumps(dict(seconds=dt, documents=r['documents'], candidates=r['candid
 '''
 
 
+def _burn(n: int = 20_000_000):
+    s = 0
+    for i in range(n): s += i * i
+
+
+def cpu_scaling() -> float:
+    "Work done per second by two processes at once over twice that of one: the machine's own two-process ceiling."
+    from multiprocessing import Process
+    def timed(k):
+        ps = [Process(target=_burn) for _ in range(k)]
+        t = time.perf_counter(); [q.start() for q in ps]; [q.join() for q in ps]
+        return time.perf_counter() - t
+    return timed(1) / timed(2)
+
+
 def run(corpus: Path, out: Path, workers: int) -> dict:
     r = subprocess.run([sys.executable, '-c', CHILD, str(corpus), str(out), str(workers)], capture_output=True, text=True)
     if r.returncode: raise SystemExit(r.stderr[-3000:])
@@ -71,6 +89,7 @@ def run(corpus: Path, out: Path, workers: int) -> dict:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--mb', type=float, default=200.0); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--repeat', type=int, default=1, help='alternate the Dask runs this many times; medians are printed')
     p.add_argument('--keep', help='folder to keep the corpus and outputs in (default: a temporary folder, removed)')
     a = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,18 +100,26 @@ def main(argv=None):
             for line in documents(a.mb, a.seed): f.write(line); n += 1
         mb = corpus.stat().st_size / 1e6
         print(f'corpus: {mb:.1f} MB of JSONL, {n:,} documents', file=sys.stderr)
-        res = {}
-        for name, workers in (('single', 0), ('dask_1', 1), ('dask_2', 2)):
-            res[name] = r = run(corpus, d/f'{name}.csv', workers)
+        res, cpu = {}, []
+        for name, workers in [('single', 0)] + [('dask_1', 1), ('dask_2', 2)] * max(a.repeat, 1):
+            cpu.append(cpu_scaling())
+            r = run(corpus, d/f'{name}.csv', workers)
+            res.setdefault(name, []).append(r)
             print(f"{name:>7}: {r['seconds']:6.1f} s  {mb / r['seconds']:5.2f} MB/s  {r['candidates']:,} candidates  "
                   f"driver peak {r['driver_gib']:.2f} GiB  worker peak {r['worker_gib']:.2f} GiB", file=sys.stderr)
         same = all((d/f'{k}.csv').read_bytes() == (d/'single.csv').read_bytes() for k in ('dask_1', 'dask_2'))
         print(f'outputs identical across engines: {same}', file=sys.stderr)
-        m1, m2 = mb / res['dask_1']['seconds'], mb / res['dask_2']['seconds']
-        peak = max(r['driver_gib'] for r in res.values())
-        print(f"single-process {mb / res['single']['seconds']:.2f} MB/s; ratio dask_1/single {res['single']['seconds'] / res['dask_1']['seconds']:.2f}",
-              file=sys.stderr)
-        print(f'mb_per_s_1={m1:.2f} mb_per_s_2={m2:.2f} scaling_2={m2 / (2 * m1):.2f} peak_rss_gib={peak:.2f}')
+        med = lambda xs: sorted(xs)[len(xs) // 2]
+        m1, m2 = med([mb / r['seconds'] for r in res['dask_1']]), med([mb / r['seconds'] for r in res['dask_2']])
+        pairs = [mb / r2['seconds'] / (2 * mb / r1['seconds']) for r1, r2 in zip(res['dask_1'], res['dask_2'])]
+        peak = max(r['driver_gib'] for rs in res.values() for r in rs)
+        single = res['single'][0]['seconds']
+        print(f"single-process {mb / single:.2f} MB/s; ratio dask_1/single {m1 / (mb / single):.2f}; scaling_2 per pair: "
+              f"{' '.join(f'{x:.2f}' for x in pairs)}", file=sys.stderr)
+        cpu.append(cpu_scaling())
+        print(f"two processes at once, pure Python, before and after each run: {' '.join(f'{c:.2f}' for c in cpu)}", file=sys.stderr)
+        print(f'mb_per_s_1={m1:.2f} mb_per_s_2={m2:.2f} scaling_2={med(pairs):.2f} cpu_scaling_2={min(cpu[2:]):.2f}-{max(cpu[2:]):.2f} '
+              f'peak_rss_gib={peak:.2f}')
 
 
 if __name__ == '__main__':
