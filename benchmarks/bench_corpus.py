@@ -10,10 +10,10 @@ writes; the workers' is the largest worker process.
 
     python benchmarks/bench_corpus.py [--mb 200] [--seed 0] [--repeat 1] [--keep DIR]
 
-Last line: mb_per_s_1=<x> mb_per_s_2=<y> scaling_2=<z> cpu_scaling_2=<c> peak_rss_gib=<w>
+Last line: mb_per_s_1=<x> mb_per_s_2=<y> scaling_2=<z> peak_rss_gib=<w>
   mb_per_s_1: one Dask worker; mb_per_s_2: two; scaling_2 = mb_per_s_2 / (2 x mb_per_s_1); peak_rss_gib: the largest driver peak.
   With --repeat K the one- and two-worker runs alternate K times and each figure is the median over the K pairs.
-  cpu_scaling_2: the same ratio for a pure-Python loop run in one process, then in two at once, measured between the runs:
+  The line before it, cpu_scaling_2: the same ratio for a pure-Python loop run in one process, then in two at once, measured between the runs:
   what this machine gives two processes at that moment (1.0 on two free cores), the ceiling scaling_2 is to be read against.
 """
 import argparse, json, random, subprocess, sys, tempfile, time
@@ -118,8 +118,8 @@ def main(argv=None):
               f"{' '.join(f'{x:.2f}' for x in pairs)}", file=sys.stderr)
         cpu.append(cpu_scaling())
         print(f"two processes at once, pure Python, before and after each run: {' '.join(f'{c:.2f}' for c in cpu)}", file=sys.stderr)
-        print(f'mb_per_s_1={m1:.2f} mb_per_s_2={m2:.2f} scaling_2={med(pairs):.2f} cpu_scaling_2={min(cpu[2:]):.2f}-{max(cpu[2:]):.2f} '
-              f'peak_rss_gib={peak:.2f}')
+        print(f'cpu_scaling_2={min(cpu[2:]):.2f}-{max(cpu[2:]):.2f} (around the Dask runs)', file=sys.stderr)
+        print(f'mb_per_s_1={m1:.2f} mb_per_s_2={m2:.2f} scaling_2={med(pairs):.2f} peak_rss_gib={peak:.2f}')
 
 
 if __name__ == '__main__':

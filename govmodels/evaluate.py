@@ -15,7 +15,7 @@ import pandas as pd
 
 from .data import resolve_source_dir, SOURCE_DIR_VAR
 from .files import member_path, read_text
-from .text import extract
+from .text import extract, KINDS
 
 # %% ../nbs/04b_reading_sources.ipynb #5879ac81
 def match_candidates(candidates: pd.DataFrame, # Rows of `extract` for one source
@@ -69,7 +69,7 @@ def evaluate_extraction(ds, # A dataset whose observations are the gold standard
         rows.append(dict(source_id=s.source_id, text=kind, curated=len(gold), found=int(m.found.sum()),
                          indicator_right=int(m.indicator_ok.sum()), candidates=len(cand),
                          damaged_flagged=int(cand.damaged.sum()),
-                         **{f'other_{k}': int((unmatched.kind == k).sum()) for k in ('quantity', 'year', 'date', 'ordinal', 'label')}))
+                         **{f'other_{k}': int((unmatched.kind == k).sum()) for k in KINDS}))
     t = pd.DataFrame(rows)
     t.loc[len(t)] = ['all', ''] + t.drop(columns=['source_id', 'text']).sum().tolist()
     t['recall'] = t.found / t.curated
