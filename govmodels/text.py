@@ -18,7 +18,7 @@ import pandas as pd
 import cn2an
 import opencc
 
-from .bounds import figure_bounds
+from .bounds import figure_bounds, MARKERS
 from .lexicon import suggest_indicator
 
 # %% ../nbs/04_text.ipynb #3fa49a9c
@@ -109,6 +109,7 @@ UNITS = ('平方公里', '平方米', '人次', '场次', '户次', '件次', '�
 
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
 _CN_DIGITS = '零〇一二两三四五六七八九十百千万亿几'
+_CN_DIGITS_ONLY = _CN_DIGITS[:-1]
 _MASTER = re.compile(
     rf'(?=[\d?{_CN_DIGITS}])'          # a first-character check lets the regex engine skip the text between figures
     r'(?:(?P<date>(?:(?P<y>[\d?]{4})[ \t]?年)(?:[ \t]?(?P<m>[\d?]{1,2})[ \t]?月(?:[ \t]?(?P<d>[\d?]{1,2})[ \t]?日)?)?'   # spaced as in 2024 年 8 月
@@ -116,9 +117,13 @@ _MASTER = re.compile(
     r'|(?P<ar>\d+(?:\.\d+)?)(?:-(?P<ar2>\d+(?:\.\d+)?))?'
     rf'|(?P<cn>[{_CN_DIGITS}]+))')
 _AFTER = re.compile(rf'(?:[ \t\u3000](?=余|多|万|亿|%|{_UNIT_ALT}))?'   # one space before 余 or the unit (545 名, 2400 余户)
-                    rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|左右|之久|多|余)?')
-_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|左右|之久|多|余)?')
-_PREFIXES = (('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))
+                    rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|以下|左右|之久|多|余)?')
+_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|以下|左右|之久|多|余)?')
+_SECOND_END = re.compile(rf'[-—~～至](?P<n>\d+(?:\.\d+)?)(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})')   # 160户至255户: a range with the unit twice
+_FRACTION = re.compile(rf'分之(?P<n>[{_CN_DIGITS_ONLY}]+)')                                          # 六分之一, 百分之六十
+_SMALL = {'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+_PREFIXES = (('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
+             ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
@@ -153,47 +158,13 @@ def _read_date(m) -> dict:
     return dict(value=value, lower=value, upper=value, qualifier='exact', is_percent=False, unit='年' if kind == 'year' else None,
                 kind=kind, date=iso, damaged=damaged)
 
-def _read(t: str, m) -> tuple|None:
-    "Candidate fields and the normalised span for one match, or None when it is not a figure."
-    a, b = m.span()
-    if m['date']: return _read_date(m), a, b
-    marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
-    if m['ar'] is not None:
-        v1 = float(m['ar']); v2 = None if m['ar2'] is None else float(m['ar2'])
-        x = _AFTER.match(t, b); b = x.end()
-        mult = _MULT.get(x['mult'], 1.0)
-        v1 *= mult; v2 = None if v2 is None else v2 * mult
-        q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
-        unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
-        if x['mult'] and not q and marker is None and v2 is None and not pct: marker = '约'   # printed with 万/亿: a round figure
-        lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
-        code = unit is None and not pct and x['mult'] is None and len(m['ar']) >= 5 and v2 is None
-        per = a and t[a - 1] == '每' and x['mult'] is not None                          # 每10万人: the denominator of a rate
-        if (t[b:b + 1] and t[b:b + 1] in ':+') or (a and t[a - 1] in ':+×*') or lettered or code or per:
-            return dict(value=v1, lower=v1, upper=v1, qualifier='exact', is_percent=False, unit=None, kind='label', date=None, damaged=False), a, b
-        if unit is None and not pct and x['mult'] is None and not q:                  # nothing says what it counts: 80后, 1号, 1.
-            return dict(value=v1, lower=v1, upper=v1, qualifier='exact', is_percent=False, unit=None, kind='number', date=None, damaged=False), a, b
-    else:
-        s = m['cn']
-        if t[a - 1:a] == '第':
-            v = _cn_value(s)
-            return (None if v is None else (dict(value=v, lower=v, upper=v, qualifier='exact', is_percent=False, unit=None, kind='ordinal',
-                                                 date=None, damaged=False), a - 1, b))
-        if t[b:b + 1] in ('是', '级'):
-            v = _cn_value(s)
-            return None if v is None else (dict(value=v, lower=v, upper=v, qualifier='exact', is_percent=False, unit=None,
-                                                kind='ordinal' if t[b] == '是' else 'label', date=None, damaged=False), a, b + 1)
-        x = _CN_AFTER.match(t, b)
-        if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1): return None
-        few = s.endswith('几')
-        v1 = _cn_value(s[:-1] if few and len(s) > 1 else s)
-        if v1 is None: return None
-        if (x['unit'] == '大' and v1 >= 10) or (t[a - 1:a] == '每' and s[-1] in '万亿'):   # 十九大 (a congress); 每万人 (a denominator)
-            return dict(value=v1, lower=v1, upper=v1, qualifier='exact', is_percent=False, unit=None, kind='label', date=None, damaged=False), a, x.end()
-        b, v2, unit, pct, suf = x.end(), None, x['unit'], False, x['suf']
-        q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
-        if s in ('万', '千', '百') and not q and not marker: marker = '约'        # a round figure: 万名
-    if marker is None and suf == '以上': marker = '以上'
+def _fixed(v: float, kind: str, a: int, b: int) -> tuple:
+    "A number that is not a quantity (label, bare number, ordinal): exact, no unit."
+    return dict(value=v, lower=v, upper=v, qualifier='exact', is_percent=False, unit=None, kind=kind, date=None, damaged=False), a, b
+
+def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
+    "A quantity's fields under the bound rule (the marker before it wins over 以上/以下/左右 after it, then 余/多), with its span."
+    if marker is None and suf in ('以上', '以下'): marker = suf
     if marker is None and suf in ('左右', '之久'): marker = '约'                       # 两年之久: a round duration
     if marker is None: marker = q
     if v2 is not None:
@@ -201,9 +172,63 @@ def _read(t: str, m) -> tuple|None:
         lo, val, hi, qual = figure_bounds(v1, None, v2)
     else: lo, val, hi, qual = figure_bounds(v1, marker)
     if pct: lo, val, hi = lo / 100, val / 100, min(hi / 100, max(1.0, val / 100))   # 99%以上 stops at 100%; 120% stays
-    kind = 'quantity'
-    return dict(value=val, lower=lo, upper=hi, qualifier=qual, is_percent=pct, unit='%' if pct else unit, kind=kind,
-                date=None, damaged=False), a - plen, b
+    return dict(value=val, lower=lo, upper=hi, qualifier=qual, is_percent=pct, unit='%' if pct else unit, kind='quantity',
+                date=None, damaged=False), a, b
+
+def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
+    "Arabic digits: 93个, 2.4万余人次, 200-400户, 160户至255户, 98.6%; labels and bare numbers kept apart."
+    v1 = float(m['ar']); v2 = None if m['ar2'] is None else float(m['ar2'])
+    x = _AFTER.match(t, b); b = x.end()
+    mult = _MULT.get(x['mult'], 1.0)
+    v1 *= mult; v2 = None if v2 is None else v2 * mult
+    q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
+    unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
+    if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
+        if float(y['n']) * mult >= v1: v2, b = float(y['n']) * mult, y.end()
+    if x['mult'] and not q and marker is None and v2 is None and not pct: marker = '约'   # printed with 万/亿: a round figure
+    lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
+    code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None   # 0.679 is not a code
+    per = a and t[a - 1] == '每' and x['mult'] is not None                          # 每10万人: the denominator of a rate
+    if (t[b:b + 1] and t[b:b + 1] in ':+') or (a and t[a - 1] in ':+×*') or lettered or code or per: return _fixed(v1, 'label', a, b)
+    if unit is None and not pct and x['mult'] is None and not q: return _fixed(v1, 'number', a, b)   # nothing says what it counts: 80后, 1号
+    return _finish(v1, v2, unit, pct, suf, q, marker, a - plen, b)
+
+def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
+    "Chinese numerals: 三个, 百余名, 一两名 (a range), 八成 and 六分之一 (shares), 第三 and 一是 (ordinals), 十九大 (a label)."
+    if t[a - 1:a] == '第':
+        v = _cn_value(s)
+        return None if v is None else _fixed(v, 'ordinal', a - 1, b)
+    if t[b:b + 1] in ('是', '级'):
+        v = _cn_value(s)
+        return None if v is None else _fixed(v, 'ordinal' if t[b] == '是' else 'label', a, b + 1)
+    if t.startswith('分之', b):                                                      # 六分之一, 百分之六十: a share, exact
+        f = _FRACTION.match(t, b)
+        d, n = _cn_value(s), (None if f is None else _cn_value(f['n']))
+        if not d or n is None or n > d: return None
+        if marker is not None and MARKERS[marker] not in ('open_above', 'open_below'): marker, plen = None, 0
+        return _finish(100 * n / d, None, None, True, None, None, marker, a - plen, f.end())
+    if t.startswith('成', b) and s in _SMALL and not t.startswith('成不变', b):       # 八成: tenths, a round share (七成五 is not read)
+        suf = '以上' if t.startswith('以上', b + 1) else None
+        return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
+    x = _CN_AFTER.match(t, b)
+    if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1): return None
+    few = s.endswith('几')
+    pair = len(s) == 2 and s[0] in _SMALL and s[1] in _SMALL and 1 <= _SMALL[s[1]] - _SMALL[s[0]] <= 2   # 一两名, 三五个: 1–2, 3–5
+    v1, v2 = (_SMALL[s[0]], _SMALL[s[1]]) if pair else (_cn_value(s[:-1] if few and len(s) > 1 else s), None)
+    if v1 is None: return None
+    if (x['unit'] == '大' and v1 >= 10) or (t[a - 1:a] == '每' and s[-1] in '万亿'):   # 十九大 (a congress); 每万人 (a denominator)
+        return _fixed(v1, 'label', a, x.end())
+    suf = x['suf']
+    q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
+    if s in ('万', '千', '百') and not q and not marker: marker = '约'        # a round figure: 万名
+    return _finish(float(v1), None if v2 is None else float(v2), x['unit'], False, suf, q, marker, a - plen, x.end())
+
+def _read(t: str, m) -> tuple|None:
+    "Candidate fields and the normalised span for one match, or None when it is not a figure."
+    a, b = m.span()
+    if m['date']: return _read_date(m), a, b
+    marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
+    return _read_ar(t, m, a, b, marker, plen) if m['ar'] is not None else _read_cn(t, m['cn'], a, b, marker, plen)
 
 # %% ../nbs/04_text.ipynb #7c13840b
 CANDIDATE_COLUMNS = ['source_id', 'start', 'end', 'raw', 'value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind',
