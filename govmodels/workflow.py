@@ -19,6 +19,7 @@ from .checks import DataError
 from .corpus import documents_path, PLACE_COLUMNS
 from .data import load, save, validate, resolve_source_dir, Dataset, TABLES
 from .files import FileError, member_path, read_text, spreadsheet_safe
+from .lexicon import stage_verb
 from .text import normalize, OBS_UNITS, unit_for_observation
 
 # %% ../nbs/19_workflow.ipynb #5e8c98ab
@@ -173,12 +174,14 @@ def review_tables(candidates, # Candidates file from `govmodels extract` (CSV or
     # candidate rows
     nz_raw = [normalize(r).text if isinstance(r, str) else '' for r in c.raw]
     marked = [s.replace(n, f'【{n}】', 1) if isinstance(s, str) and n and n in s else f'【{r}】 {s}' for s, n, r in zip(c.sentence, nz_raw, c.raw)]
+    before = pd.Series(marked, index=c.index).str.split('【', n=1).str[0].str.split(r'[,，;；:：]').str[-1]   # the clause before the figure
+    verbs = stage_verb(before, c.get('indicator', pd.Series(None, index=c.index)).map(ds.indicators.set_index('code').stage))
     damaged = c.damaged.astype(str).str.lower().isin(['true', '1'])
     sheet = pd.DataFrame({
         'cand_id': _cand_id(c.source_id, c.start), 'doc_id': c.source_id, 'sentence': marked, 'raw': c.raw,
         'value': c.value, 'lower': c.lower, 'upper': c.upper, 'qualifier': c.qualifier, 'unit': unit_for_observation(c.unit),
         'indicator': c.get('indicator'), 'confidence': c.get('confidence'), 'accept': np.where(damaged, 'no', None),
-        'case_id': c.source_id.map(case_of), 'component': None, 'verb': None, 'scope': None, 'subset': None, 'tier': None, 'grid_level': None,
+        'case_id': c.source_id.map(case_of), 'component': None, 'verb': verbs, 'scope': None, 'subset': None, 'tier': None, 'grid_level': None,
         'period_text': None, 'period_start': None, 'period_end': None, 'inferred': None, 'base': _proposed_bases(c), 'prominence': 'body', 'role': 'evidence',
         'note': np.where(damaged, 'damaged in the text: read the figure in the source and enter it by hand', None), 'start': c.start,
         'check': [check_code(*a) for a in zip(c.source_id, c.start, c.raw, c.value, c.lower, c.upper, c.qualifier)]}, columns=REVIEW_COLUMNS)
