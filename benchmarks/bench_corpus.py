@@ -61,6 +61,7 @@ r = extract_corpus([corpus], out=out, workers=workers, force=True, progress=Fals
 dt = time.perf_counter() - t0
 print(json.dumps(dict(seconds=dt, documents=r['documents'], candidates=r['candidates'],
                       driver_gib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+                      driver_cpu=resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
                       worker_gib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20)))
 '''
 
@@ -106,7 +107,7 @@ def main(argv=None):
             r = run(corpus, d/f'{name}.csv', workers)
             res.setdefault(name, []).append(r)
             print(f"{name:>7}: {r['seconds']:6.1f} s  {mb / r['seconds']:5.2f} MB/s  {r['candidates']:,} candidates  "
-                  f"driver peak {r['driver_gib']:.2f} GiB  worker peak {r['worker_gib']:.2f} GiB", file=sys.stderr)
+                  f"driver peak {r['driver_gib']:.2f} GiB  worker peak {r['worker_gib']:.2f} GiB  driver CPU {r['driver_cpu']:.0f} s", file=sys.stderr)
         same = all((d/f'{k}.csv').read_bytes() == (d/'single.csv').read_bytes() for k in ('dask_1', 'dask_2'))
         print(f'outputs identical across engines: {same}', file=sys.stderr)
         med = lambda xs: sorted(xs)[len(xs) // 2]
