@@ -8,12 +8,12 @@ Docs: https://govmodels.github.io/govmodels/reading_sources.html.md"""
 __all__ = ['PAGES_DIR_VAR', 'match_candidates', 'resolve_pages_dir', 'evaluate_extraction']
 
 # %% ../nbs/04b_reading_sources.ipynb #fa811e60
-import math, os
+import math
 from pathlib import Path
 
 import pandas as pd
 
-from .data import resolve_source_dir, SOURCE_DIR_VAR
+from .data import resolve_dir, resolve_source_dir, SOURCE_DIR_VAR
 from .files import member_path, read_text
 from .text import extract, KINDS
 
@@ -39,8 +39,7 @@ PAGES_DIR_VAR = 'GOVMODELS_PAGES_DIR'
 def resolve_pages_dir(path: str|Path|None=None, # Folder of page texts; None to use $GOVMODELS_PAGES_DIR
                      ) -> Path|None: # The folder, or None when neither is given
     "The folder of web-page texts as read: `path`, else the `GOVMODELS_PAGES_DIR` environment variable."
-    path = path or os.environ.get(PAGES_DIR_VAR)
-    return Path(path) if path else None
+    return resolve_dir(path, PAGES_DIR_VAR)
 
 def _source_texts(ds, source_dir=None, pages_dir=None):
     "(source row, 'archived' or 'web page', text) for every source whose text is at hand; only files inside the folders given."
