@@ -54,6 +54,19 @@ def test_base_scores_agree_with_composite(agg):
     np.testing.assert_allclose(res.ranks.base_score.to_numpy(), want.to_numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize('rho', [0.2, 1.0])
+def test_grey_relational_rho_by_hand(rho):
+    """The distinguishing coefficient reaches the scores of both entry points; grades written out from Deng's formula."""
+    df = table(6, 3, seed=8)
+    r = (df - df.min()) / (df.max() - df.min())
+    delta = r.max() - r                                   # distance of each unit to the best value of each indicator
+    lo, hi = delta.to_numpy().min(), delta.to_numpy().max()
+    want = ((lo + rho * hi) / (delta + rho * hi)).mean(axis=1).to_numpy()   # equal weights
+    res = uncertainty(df, aggregations=('grey_relational',), rho=rho, n_draws=10, random_state=0)
+    np.testing.assert_allclose(res.ranks.base_score.to_numpy(), want, rtol=1e-12)
+    np.testing.assert_allclose(C.grey_relational(df, rho=rho).to_numpy(), want, rtol=1e-12)
+    assert res.base['rho'] == rho
+
 def test_tight_dirichlet_keeps_the_base_ranking():
     df = table(15, 6, seed=4)
     res = uncertainty(df, aggregations=('topsis',), normalizations=('vector',), concentration=1e9, n_draws=500, random_state=0)
