@@ -198,6 +198,9 @@ class Aggregator:
                 ):
         r = np.asarray(r, dtype=float)
         self.method, self.dtype = method, dtype
+        _, first, inverse = np.unique(r, axis=0, return_index=True, return_inverse=True)
+        rep = first[inverse.ravel()]               # identical rows: scored once, so that they tie exactly (see below)
+        self.dups = np.flatnonzero(rep != np.arange(len(r))); self.reps = rep[self.dups]
         if method == 'topsis':                     # squared distances per indicator to the ideal and anti-ideal points
             best = np.ones(r.shape[1], bool) if best_is_max is None else np.asarray(best_is_max, bool)
             ideal, anti = np.where(best, r.max(axis=0), r.min(axis=0)), np.where(best, r.min(axis=0), r.max(axis=0))
@@ -224,9 +227,13 @@ class Aggregator:
             dp, dm = w2 @ self.plus, w2 @ self.minus
             np.sqrt(dp, out=dp); np.sqrt(dm, out=dm)
             dp += dm                               # all units equal: each is both ideal and anti-ideal, closeness 0.5
-            return np.divide(dm, dp, out=np.full_like(dm, 0.5), where=dp > 0)
-        s = w @ self.m
-        return np.exp(s, out=s) if self.method == 'geometric' else s
+            s = np.divide(dm, dp, out=dm, where=dp > 0)
+            if not dp.all(): s[dp == 0] = 0.5
+        else:
+            s = w @ self.m
+            if self.method == 'geometric': np.exp(s, out=s)
+        if self.dups.size: s[..., self.dups] = s[..., self.reps]
+        return s
 
 
 # %% ../nbs/10_composite.ipynb #7b2a1e01

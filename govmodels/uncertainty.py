@@ -60,11 +60,24 @@ class _Counts:
         self.pos_bin = ((n - 1 - pos) * rank_bins // n).astype(np.int64)
         self.draws = 0
 
-    def add(self, s: np.ndarray, keep_order: bool=False):
-        "Add a batch of scores (draws × units); return the ascending order of units per draw if asked."
+    def add(self, s: np.ndarray, keep_ranks: bool=False):
+        "Add a batch of scores (draws × units); return every unit's rank in every draw if asked."
+        n = self.n
         order = np.argsort(s, axis=1)
-        kept = order.copy() if keep_order else None
+        ss = np.take(s.ravel(), order + (np.arange(len(s)) * n)[:, None])       # sorted scores, by one flat gather
+        tie = ss[:, 1:] == ss[:, :-1]                                           # ascending position p ties with p + 1
+        rows = np.flatnonzero(tie.any(axis=1))
+        if rows.size:                  # tied units share the best rank of their run (ties.method='min', as COINr ranks)
+            last = np.where(np.hstack([~tie[rows], np.ones((rows.size, 1), bool)]), np.arange(n), n)
+            fix = n - np.minimum.accumulate(last[:, ::-1], axis=1)[:, ::-1]    # rank at each position: its run's best
+        ranks = None
+        if keep_ranks:
+            rank_at = np.repeat(np.arange(n, 0, -1)[None, :], len(s), axis=0)
+            if rows.size: rank_at[rows] = fix
+            ranks = np.empty_like(order)
+            np.put_along_axis(ranks, order, rank_at, axis=1)
         order *= self.rb; order += self.pos_bin                 # in place: unit × bins + bin of its rank
+        if rows.size: order[rows] += (fix - 1) * self.rb // n - self.pos_bin
         self.rank += np.bincount(order.ravel(), minlength=self.rank.size)
         # moments of the scores rescaled to [0, 1] within each draw, by matrix-vector products:
         # sum_b ((s_b - lo_b) / span_b)^k expands into products of s and s**2 with per-draw vectors
@@ -73,7 +86,7 @@ class _Counts:
         self.s1 += inv @ s - float((lo * inv).sum())
         self.s2 += (inv * inv) @ (s * s) - 2 * (lo * inv * inv) @ s + float((lo * lo * inv * inv).sum())
         self.draws += s.shape[0]
-        return kept
+        return ranks
 
     def quantile(self, counts: np.ndarray, q: float) -> np.ndarray:
         "Per unit, the first bin at which the cumulative count reaches q of the draws."
@@ -215,11 +228,8 @@ def uncertainty(df, # Units × indicators
             for j, r in enumerate(rows):
                 d = lo + np.random.default_rng(int(data_seed[r])).random((n, k)) * (hi - lo)
                 s[j] = scorer(norm_i[r], agg_i[r], d).scores(w[j:j + 1])[0]
-        order = counts.add(s, keep_order=sens or keep_draws)
-        if sens or keep_draws:
-            ranks = np.empty_like(order)
-            np.put_along_axis(ranks, order, np.arange(n, 0, -1, dtype=order.dtype)[None, :].repeat(len(rows), 0), axis=1)
-            if keep_draws: kept.append(ranks.astype(np.int32))
+        ranks = counts.add(s, keep_ranks=sens or keep_draws)
+        if keep_draws: kept.append(ranks.astype(np.int32))
         if sens:
             f = ranks.reshape(-1, group, n).astype(float)          # per base sample: A, AB_1..AB_nf, B
             fa, fb, fab = f[:, 0], f[:, -1], f[:, 1:-1]
@@ -229,7 +239,7 @@ def uncertainty(df, # Units × indicators
             acc_t += (d ** 2).sum(0)
 
     # base configuration
-    base_rank = (-base_s).argsort().argsort() + 1
+    base_rank = pd.Series(-base_s).rank(method='min').to_numpy(dtype=np.int64)
     rc = counts.rank.reshape(n, rank_bins)
     width = n / rank_bins
     to_rank = (lambda b: b + 1.0) if rank_bins == n else (lambda b: (b + 0.5) * width + 0.5)

@@ -67,6 +67,20 @@ def test_grey_relational_rho_by_hand(rho):
     np.testing.assert_allclose(C.grey_relational(df, rho=rho).to_numpy(), want, rtol=1e-12)
     assert res.base['rho'] == rho
 
+@pytest.mark.parametrize('agg', ['arithmetic', 'topsis'])
+def test_a_copied_unit_ties_and_pushes_the_others_down_by_one(agg):
+    """Ties share the best rank of their run (1, 2, 2, 4): a unit and its copy get the same rank in every draw, and each
+    other unit ranks exactly as without the copy, one place lower in the draws where the copied unit is ahead of it."""
+    df = table(40, 5, seed=6)
+    with_copy = pd.concat([df, df.iloc[[3]].rename(index={'u3': 'copy'})])
+    kw = dict(normalizations=('minmax',), aggregations=(agg,), concentration=4, n_draws=2000, sensitivity=False, keep_draws=True)
+    a, b = uncertainty(df, random_state=9, **kw), uncertainty(with_copy, random_state=9, **kw)
+    assert (b.draws[:, 3] == b.draws[:, -1]).all() and (b.draws[:, 3] == a.draws[:, 3]).all()
+    others = np.arange(len(df)) != 3
+    behind = a.draws[:, others] > a.draws[:, [3]]
+    np.testing.assert_array_equal(b.draws[:, :-1][:, others], a.draws[:, others] + behind)
+    assert b.ranks.loc['u3', ['base_rank', 'rank_p05', 'rank_p95']].tolist() == b.ranks.loc['copy', ['base_rank', 'rank_p05', 'rank_p95']].tolist()
+
 def test_tight_dirichlet_keeps_the_base_ranking():
     df = table(15, 6, seed=4)
     res = uncertainty(df, aggregations=('topsis',), normalizations=('vector',), concentration=1e9, n_draws=500, random_state=0)
