@@ -65,6 +65,15 @@ def _weights(w, columns) -> np.ndarray:
     return w / w.sum()
 
 # %% ../nbs/10_composite.ipynb #b5b2ad2b
+_SAFE = 1e100    # magnitudes whose squares, sums and differences stay finite and above the smallest float
+
+def _tame(x: np.ndarray, *also, axis=0):
+    "Divide each column (axis=0) or the whole array (axis=None) by its largest magnitude where that is beyond `_SAFE` or below 1/`_SAFE`."
+    m = np.abs(x).max(axis=axis)
+    s = np.where((m > _SAFE) | ((m > 0) & (m < 1 / _SAFE)), m, 1.0)
+    if (s == 1.0).all(): return (x, *also)
+    return (x / s, *(a / s for a in also))
+
 NORMALIZATIONS = ('minmax', 'zscore', 'rank', 'vector', 'target')
 "Normalisation methods."
 
@@ -75,6 +84,8 @@ def normalize_array(x: np.ndarray, # Units × indicators, float
                     target=None, # Target per indicator, for method='target'
                    ) -> np.ndarray: # Normalised, oriented so that higher is better
     "Normalise the columns of an array (the vectorised core of `normalize`)."
+    x, *t = _tame(x, *([] if target is None or method != 'target' else [np.asarray(target, dtype=float)]))
+    if t: target = t[0]
     if method == 'minmax':
         lo, hi = x.min(axis=0), x.max(axis=0)
         span = np.where(hi > lo, hi - lo, 1.0)
@@ -135,6 +146,7 @@ def entropy_weights(df, # Units × indicators
     if convention == 'textbook': a = normalize_array(a, directions(x, higher_is_better), 'minmax')
     elif convention == 'raw':
         if (a < 0).any(): raise ValueError("df: the 'raw' entropy convention needs values >= 0; use convention='textbook'")
+        a, = _tame(a)                                   # shares are the same after dividing a column by a constant
     else: raise ValueError(f"convention must be 'textbook' or 'raw', got {convention!r}")
     sums = a.sum(axis=0)
     p = a / np.where(sums > 0, sums, 1.0)
@@ -201,6 +213,7 @@ class Aggregator:
         _, first, inverse = np.unique(r, axis=0, return_index=True, return_inverse=True)
         rep = first[inverse.ravel()]               # identical rows: scored once, so that they tie exactly (see below)
         self.dups = np.flatnonzero(rep != np.arange(len(r))); self.reps = rep[self.dups]
+        if method in ('topsis', 'grey_relational'): r, = _tame(r, axis=None)     # unchanged by one positive factor
         if method == 'topsis':                     # squared distances per indicator to the ideal and anti-ideal points
             best = np.ones(r.shape[1], bool) if best_is_max is None else np.asarray(best_is_max, bool)
             ideal, anti = np.where(best, r.max(axis=0), r.min(axis=0)), np.where(best, r.min(axis=0), r.max(axis=0))

@@ -79,3 +79,26 @@ def test_textbook_and_raw_entropy_differ_and_zeros_never_raise():
     assert t['b'] == 0 and t['c'] == 0            # no variation, no weight
     with pytest.raises(ValueError, match="convention must be"): C.entropy_weights(df, convention='chinese')
     with pytest.raises(ValueError, match="needs values >= 0"): C.entropy_weights(df - 10, convention='raw')
+
+
+@pytest.mark.parametrize('scale', [1e306, 1e-306])
+def test_values_near_the_float_limits_give_the_scores_of_the_same_values_scaled(scale):
+    """Every method is unchanged when the data are multiplied by one positive factor; near the limits of floating point
+    it must still be, with no overflow or underflow (numpy warnings are errors here)."""
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame(rng.uniform(0.1, 1.7, (9, 4)), columns=list('abcd'))
+    hib = [True, False, True, True]
+    big = df * scale
+    calls = {'minmax': lambda d: C.normalize(d, 'minmax', hib), 'zscore': lambda d: C.normalize(d, 'zscore', hib),
+             'vector': lambda d: C.normalize(d, 'vector', hib),
+             'target': lambda d: C.normalize(d, 'target', hib, target=d.max() * np.array([1.0, 0.0, 1.0, 1.0]) + d.min() * np.array([0, 1, 0, 0])),
+             'entropy': lambda d: C.entropy_weights(d, hib), 'entropy_raw': lambda d: C.entropy_weights(d, hib, convention='raw'),
+             'critic': lambda d: C.critic_weights(d, hib), 'pca': lambda d: C.pca_weights(d, hib),
+             'topsis': lambda d: C.topsis(d, None, hib), 'topsis_raw': lambda d: C.topsis(d, None, hib, normalization=None),
+             'grey': lambda d: C.grey_relational(d, None, hib)}
+    for name, f in calls.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            got = np.asarray(f(big), dtype=float)
+        assert np.isfinite(got).all(), name
+        np.testing.assert_allclose(got, np.asarray(f(df), dtype=float), rtol=1e-9, atol=1e-12, err_msg=name)
