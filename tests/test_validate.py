@@ -95,6 +95,8 @@ BAD = [
      ["observations.csv, row 2, column value: negative figure for an indicator of kind 'stock' (value -139.0)"]),
     ('unknown unit', text_edit('observations', ',139个,个,', ',139个,pcs,'),
      [f"observations.csv, row 2, column unit: not one of the allowed values {ALLOWED_UNITS} (value 'pcs')"]),
+    ('unit that cannot count the indicator', text_edit('observations', ',139个,个,', ',139元,元,'),
+     ["observations.csv, row 2, column unit: a measure word that cannot count what indicator 'party_organisations' counts (its unit is '个') (value '元')"]),
     ('unknown qualifier', text_edit('observations', OBS2, OBS2.replace(',exact,', ',roughly,')),
      ["observations.csv, row 2, column qualifier: not one of the allowed values ['exact', 'at_least', 'approx', 'range', 'open_above', 'open_below'] (value 'roughly')"]),
     ('negative offset', text_edit('observations', ',zzrb-20220117,433,', ',zzrb-20220117,-433,'), ["observations.csv, row 2, column offset: below the minimum 0 (value '-433')"]),
