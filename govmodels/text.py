@@ -20,6 +20,7 @@ import opencc
 
 from .bounds import figure_bounds, MARKERS
 from .lexicon import suggest_indicator
+from .data import columns_of, allowed_values
 
 # %% ../nbs/04_text.ipynb #3fa49a9c
 @dataclass
@@ -303,7 +304,7 @@ def extract(text: str, # Text of an article (Simplified or Traditional, annotati
     return candidate_frame(extract_columns(text, source_id, normalized))
 
 # %% ../nbs/04_text.ipynb #f16552d6
-OBS_UNITS = {'个', '名', '户', '条', '件', '场次', '场', '次', '人', '人次', '份', '起', '支', '家', '期', '栋', '座', '元', '平方公里', '年', '项', '%'}
+OBS_UNITS = frozenset(allowed_values('observations', 'unit'))     # declared once, in the data package's schema
 _UNIT_TO_OBS = {'亿元': '元', '万元': '元'}
 
 def unit_for_observation(units: pd.Series, # Units as `extract` read them
@@ -331,6 +332,4 @@ def to_observations(candidates: pd.DataFrame, # Reviewed rows of `extract` (each
                          value=c.value, lower=c.lower, upper=c.upper, qualifier=c.qualifier, raw=c.raw, unit=unit,
                          period_text=None, period_start=c.date if c.kind == 'date' else None, period_end=None, scope=None, tier=None,
                          base_obs_id=None, source_id=sid, offset=int(c.start), note='extracted with govmodels.text; reviewed'))
-    return pd.DataFrame(rows, columns=['obs_id', 'case_id', 'component', 'indicator', 'value', 'lower', 'upper', 'qualifier', 'raw',
-                                       'unit', 'period_text', 'period_start', 'period_end', 'scope', 'tier', 'base_obs_id',
-                                       'source_id', 'offset', 'note'])
+    return pd.DataFrame(rows, columns=columns_of('observations'))
