@@ -8,12 +8,11 @@ Docs: https://govmodels.github.io/govmodels/checks.html.md"""
 __all__ = ['PROBLEM_COLUMNS', 'MEASURE_WORDS', 'CASE_FIGURES', 'RULES', 'NEEDS', 'problem_frame', 'DataError', 'describe_problem',
            'declared_keys', 'check_unique_ids', 'check_foreign_keys', 'check_locators', 'check_source_locators',
            'check_bounds', 'check_rates', 'check_percent_raw', 'check_non_negative', 'check_units', 'check_model_tree',
-           'check_components', 'check_bases', 'check_case_figures', 'check_periods', 'problems']
+           'check_components', 'check_bases', 'check_case_figures', 'period_edge', 'check_periods', 'problems']
 
 # %% ../nbs/02_checks.ipynb #b56480f6
 import math, re
 from functools import lru_cache
-from datetime import date as _date
 import numpy as np
 import pandas as pd
 
@@ -267,27 +266,24 @@ def check_case_figures(ds) -> list:
     return out
 
 # %% ../nbs/02_checks.ipynb #41dc1a80
-def _period_edge(s: str, end: bool) -> str:
-    "Pad an ISO date of reduced precision to a full date."
-    return s + ('-12-31' if end else '-01-01')[len(s) - 4:] if isinstance(s, str) else s
-
-def _calendar_ok(s) -> bool:
-    "Whether an ISO date of reduced precision names a real year, month or day."
-    try:
-        if len(s) == 10: _date.fromisoformat(s)
-        elif len(s) == 7 and not 1 <= int(s[5:7]) <= 12: return False
-        return True
-    except (ValueError, TypeError): return False
+def period_edge(s, # An ISO date of reduced precision: 2020, 2020-05 or 2020-05-17
+                end: bool=False, # The last day it covers instead of the first
+               ) -> pd.Timestamp|None: # None when missing or not a calendar date (2023-02-30, 2023-13)
+    "The first or last day an ISO date of reduced precision covers: the one reading of period dates (`check_periods`, `derive`)."
+    if not isinstance(s, str) or len(s) not in (4, 7, 10): return None
+    try: p = pd.Period(s, freq={4: 'Y', 7: 'M'}[len(s)] if len(s) < 10 else 'D')
+    except (ValueError, TypeError): return None
+    return (p.end_time if end else p.start_time).normalize()
 
 def check_periods(ds) -> list:
     "Period dates that are not calendar dates (2023-02-30, 2023-13), and periods that end before they start."
     out = []
     o = ds.observations
     for i, (a, b) in enumerate(zip(o.period_start, o.period_end)):
-        bad = [(c, v) for c, v in (('period_start', a), ('period_end', b)) if not _missing(v) and not _calendar_ok(v)]
+        bad = [(c, v) for c, v in (('period_start', a), ('period_end', b)) if not _missing(v) and period_edge(v) is None]
         out += [('observations.csv', _row(i), c, v, 'not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)') for c, v in bad]
         if bad: continue
-        if not (_missing(a) or _missing(b)) and _period_edge(b, True) < _period_edge(a, False):
+        if not (_missing(a) or _missing(b)) and period_edge(b, True) < period_edge(a):
             out.append(('observations.csv', _row(i), 'period_end', b, f'period ends before it starts ({a})'))
     return out
 

@@ -16,6 +16,7 @@ import pandas as pd
 import cn2an
 
 from .metrics import proportion, proportion_from_percent, intensity, ratio
+from .checks import period_edge
 
 # %% ../nbs/06_derive.ipynb #5e635a00
 def component_families(ds, # A `govmodels.data.Dataset`
@@ -30,13 +31,6 @@ def component_families(ds, # A `govmodels.data.Dataset`
                .reset_index(drop=True))
 
 # %% ../nbs/06_derive.ipynb #ec2597dd
-def _edge(s, end: bool):
-    "An ISO date of reduced precision (2020, 2020-05) as the first or last day it covers."
-    if not isinstance(s, str) or not s: return None
-    try: p = pd.Period(s, freq={4: 'Y', 7: 'M'}.get(len(s), 'D'))
-    except (ValueError, TypeError): return None                     # not a calendar date: `validate` reports it
-    return (p.end_time if end else p.start_time).normalize()
-
 _YEARS = re.compile(r'\s*([0-9一二两三四五六七八九十]+)\s*年来\s*')
 
 def period_years(period_start, # ISO date of reduced precision, or missing
@@ -44,7 +38,7 @@ def period_years(period_start, # ISO date of reduced precision, or missing
                  period_text=None, # The period as printed (3年来, 一年来 …)
                 ) -> float: # Length in years, NaN when unknown
     "Length of a period in years (whole calendar years count as such, else days / 365.25), from its dates or a printed N年来; NaN when unknown."
-    a, b = _edge(period_start, False), _edge(period_end, True)
+    a, b = period_edge(period_start), period_edge(period_end, True)     # None for a date `validate` rejects
     if a is not None and b is not None:
         if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31): return float(b.year - a.year + 1)    # whole calendar years
         return ((b - a).days + 1) / 365.25
