@@ -94,7 +94,8 @@ def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
         elif args.command == 'extract':
             from govmodels.corpus import extract_corpus
             r = extract_corpus(args.files, args.out, args.documents, args.text_column, args.encoding, args.workers, args.scheduler, args.force)
-            if args.out: print(f"{r['documents']} document(s), {r['candidates']} candidate(s) → {r['out']} and {r['document_table']}", file=sys.stderr)
+            unread = f"; {r['not_read']} not read (not Chinese: see the language column of the document table)" if r['not_read'] else ''
+            if args.out: print(f"{r['documents']} document(s), {r['candidates']} candidate(s) → {r['out']} and {r['document_table']}{unread}", file=sys.stderr)
         elif args.command == 'new':
             from govmodels.workflow import new_package
             print(f"{new_package(args.dir)}: a new, valid data package; its README.md says how to fill it")

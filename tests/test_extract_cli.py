@@ -35,6 +35,23 @@ def test_unreadable_input_is_one_clear_line(tmp_path, content, words):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+def test_english_is_reported_not_misread(tmp_path):
+    """An English file is not read and the last line says so; a Chinese article with an English summary keeps its
+    Chinese figures, and the numbers of the summary come out as kind 'latin' with no value (not 3 and 0 for 3,000)."""
+    (tmp_path/'en.txt').write_text('The district trained 3,000 volunteers and spent 2 million yuan on its grid system in 2023.', encoding='utf-8')
+    (tmp_path/'zh.txt').write_text('街道共划分微网格128个，配备专兼职网格员260余名，全年化解矛盾纠纷430件。'
+                                   'Summary: the street set up 128 micro-grids with 3,000 residents each.', encoding='utf-8')
+    r = run('extract', str(tmp_path/'en.txt'), str(tmp_path/'zh.txt'), '--out', str(tmp_path/'c.csv'))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().splitlines()[-1].endswith('; 1 not read (not Chinese: see the language column of the document table)')
+    c = pd.read_csv(tmp_path/'c.csv')
+    docs = pd.read_csv(tmp_path/'c.documents.csv').set_index('doc_id')
+    assert docs.loc['en', 'language'] == 'other' and docs.loc['en', 'candidates'] == 0
+    zh = c[c.source_id == 'zh']
+    assert zh[zh.kind == 'quantity'].raw.tolist() == ['128个', '260余名', '430件']
+    latin = zh[zh.kind == 'latin']
+    assert latin.raw.tolist() == ['128', '3', '000'] and latin.value.isna().all()
+
 def test_missing_file_and_existing_output(tmp_path):
     r = run('extract', str(tmp_path/'nope.txt'))
     assert r.returncode == 1 and 'no such file' in r.stderr
