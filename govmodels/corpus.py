@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import opencc
 
-from .files import FileError, decode_bytes, spreadsheet_safe
+from .files import shown, FileError, decode_bytes, spreadsheet_safe
 from .lexicon import models_mentioned, MODEL_LEXICON_VERSION
 from functools import lru_cache
 from .text import CANDIDATE_COLUMNS, extract_columns, candidate_frame, normalize
@@ -48,7 +48,7 @@ def corpus_inputs(args: list, # Files, folders and glob patterns, as given on th
         if not p.exists() and glob.has_magic(str(a)):
             hits = sorted(Path(h) for h in glob.glob(str(a), recursive=True) if Path(h).is_file())
             if not hits: raise CorpusError(f"{a}: the pattern matches no file")
-            out += [(_kind(h), h, h.stem) for h in hits]
+            out += [(_kind(h), h, shown(h.stem)) for h in hits]
         elif p.is_dir():
             root = p.resolve()
             for f in sorted(p.rglob('*')):
@@ -56,10 +56,10 @@ def corpus_inputs(args: list, # Files, folders and glob patterns, as given on th
                 if any(part.startswith('.') for part in rel.parts) or not f.is_file(): continue
                 if f.suffix.lower() not in TEXT_SUFFIXES and f.suffix.lower() not in CORPUS_SUFFIXES: continue
                 if root not in f.resolve().parents: raise CorpusError(f"{f}: a symbolic link leading outside {p}; not read")
-                out.append((_kind(f), f, rel.with_suffix('').as_posix()))
+                out.append((_kind(f), f, shown(rel.with_suffix('').as_posix())))
         elif p.exists() and not p.is_file(): raise CorpusError(f"{p}: not a regular file (a device, pipe or socket): give a text file")
         elif not p.exists(): raise CorpusError(f"{p}: no such file")
-        else: out.append((_kind(p), p, p.stem))
+        else: out.append((_kind(p), p, shown(p.stem)))
     seen = set()                                  # a file named twice (a folder and a file in it, a repeated argument) is read once
     return [x for x in out if not ((r := x[1].resolve()) in seen or seen.add(r))]
 
@@ -92,8 +92,8 @@ def _rows_batches(kind, path, prefix, text_column, batch_bytes):
                 if len(r) != len(cols): raise CorpusError(f"{path}: row {row}: {len(r)} cells for {len(cols)} columns")
                 recs.append(dict(zip(cols, r)) | {'_row': row}); size += sum(map(len, r))
                 if size * 3 >= batch_bytes:
-                    yield dict(kind='records', source=str(path), prefix=prefix, records=recs, nbytes=f.tell() - told); recs, size, told = [], 0, f.tell()
-            if recs: yield dict(kind='records', source=str(path), prefix=prefix, records=recs, nbytes=Path(path).stat().st_size - told)
+                    yield dict(kind='records', source=shown(path), prefix=prefix, records=recs, nbytes=f.tell() - told); recs, size, told = [], 0, f.tell()
+            if recs: yield dict(kind='records', source=shown(path), prefix=prefix, records=recs, nbytes=Path(path).stat().st_size - told)
         finally: f.close()
     else:
         pf = _parquet(path)
@@ -104,7 +104,7 @@ def _rows_batches(kind, path, prefix, text_column, batch_bytes):
         for b in pf.iter_batches(batch_size=512, columns=keep):
             recs = b.to_pylist()
             for r in recs: row += 1; r['_row'] = row
-            yield dict(kind='records', source=str(path), prefix=prefix, records=recs, nbytes=int(per_row * len(recs)))
+            yield dict(kind='records', source=shown(path), prefix=prefix, records=recs, nbytes=int(per_row * len(recs)))
 
 def batches(inputs: list, # From `corpus_inputs`
             text_column: str='text', # Column holding the article text in JSONL/CSV/Parquet corpora
@@ -121,7 +121,7 @@ def batches(inputs: list, # From `corpus_inputs`
         if kind == 'text':
             try: data = Path(path).read_bytes()
             except OSError as e: raise CorpusError(f"{path}: cannot read ({e.strerror})") from None
-            files.append((prefix, str(path), data)); size += len(data)
+            files.append((prefix, shown(path), data)); size += len(data)
             if size >= batch_bytes: yield from flush()
             continue
         yield from flush()
@@ -130,7 +130,7 @@ def batches(inputs: list, # From `corpus_inputs`
                 line = 1
                 while block := f.read(batch_bytes):
                     if not block.endswith(b'\n'): block += f.readline()         # whole lines only
-                    yield dict(kind='jsonl', source=str(path), prefix=prefix, first_line=line, data=block, text_column=text_column, nbytes=len(block))
+                    yield dict(kind='jsonl', source=shown(path), prefix=prefix, first_line=line, data=block, text_column=text_column, nbytes=len(block))
                     line += block.count(b'\n')
         else:
             for b in _rows_batches(kind, path, prefix, text_column, batch_bytes): yield b | {'text_column': text_column}

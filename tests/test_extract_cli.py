@@ -52,6 +52,14 @@ def test_english_is_reported_not_misread(tmp_path):
     latin = zh[zh.kind == 'latin']
     assert latin.raw.tolist() == ['128', '3', '000'] and latin.value.isna().all()
 
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
+    name = os.fsdecode(b'\xff\xfe\xe7\xbd\x91.txt')               # two stray bytes, then 网
+    (tmp_path/name).write_text('全县配备网格员360名。', encoding='utf-8')
+    r = run('extract', str(tmp_path), '--out', str(tmp_path/'c.csv'))
+    assert r.returncode == 0 and 'Traceback' not in r.stderr, r.stderr
+    c = pd.read_csv(tmp_path/'c.csv')
+    assert c.source_id.tolist() == ['\\xff\\xfe网'] and c.value.tolist() == [360]
+
 def test_missing_file_and_existing_output(tmp_path):
     r = run('extract', str(tmp_path/'nope.txt'))
     assert r.returncode == 1 and 'no such file' in r.stderr
