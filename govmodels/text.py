@@ -20,7 +20,7 @@ import cn2an
 import opencc
 
 from .bounds import figure_bounds, MARKERS
-from .lexicon import suggest_indicator
+from .lexicon import suggest_indicator, CHANGE_VERBS
 from .data import columns_of, allowed_values
 
 # %% ../nbs/04_text.ipynb #3fa49a9c
@@ -234,7 +234,7 @@ def _read(t: str, m) -> tuple|None:
 
 # %% ../nbs/04_text.ipynb #7c13840b
 CANDIDATE_COLUMNS = ['source_id', 'start', 'end', 'raw', 'value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind',
-                     'date', 'damaged', 'indicator', 'confidence', 'base_value', 'base_raw', 'sentence']
+                     'date', 'damaged', 'direction', 'change', 'indicator', 'confidence', 'base_value', 'base_raw', 'sentence']
 "Columns of `extract`'s result; `sentence` is the sentence around the figure, cut to `SENTENCE_WINDOW` characters either side."
 
 KINDS = {'quantity': 'a count, amount or share: a number with a measure word, unit, percentage, 万/亿 or 余/多',
@@ -249,6 +249,20 @@ SENTENCE_WINDOW = 120
 
 _SENT = re.compile(r'[。！？!?；;\n]')
 _FIELD_KEYS = ('value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind', 'date', 'damaged')
+_VERB = {d: '|'.join(w if len(w) > 1 else w + '(?=了?[到至])' for w in sorted(v, key=len, reverse=True)) for d, v in CHANGE_VERBS.items()}
+_CHANGE_BEFORE = re.compile(rf'(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?P<to>到|至)?(?:约|近|超过|超|达)?$')
+_FROM_BEFORE = re.compile(r'(?:从|由)(?:原来的|原先的|过去的|之前的|去年的|上年的)?$')
+_CHANGE_AFTER = re.compile(rf'[^，,。；;]{{0,12}}?(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?:到|至)')
+
+def _change(t: str, a: int, b: int, s0: int, s1: int) -> tuple:
+    "(direction, change) of the figure at [a, b): a change by it (增长12%), the level after (下降到0.017) or before (从0.679), else (None, None)."
+    m = _CHANGE_BEFORE.search(t, max(s0, a - 8), a)
+    if m: return ('up' if m.group('up') else 'down'), ('to' if m.group('to') else 'by')
+    if _FROM_BEFORE.search(t, max(s0, a - 6), a):
+        m = _CHANGE_AFTER.match(t, b, min(s1, b + 24))
+        if m: return ('up' if m.group('up') else 'down'), 'from'
+    return None, None
+
 _LATIN_RUN = re.compile(r'[A-Za-z]{3}')
 LATIN_WINDOW = 30
 "How far from a figure (in characters) the nearest letter on each side is looked for, to tell whether it stands in a passage of Latin script."
@@ -301,8 +315,10 @@ def extract_columns(text: str, # Text of an article
         k = bisect.bisect_left(cuts, a)
         s0, s1 = (cuts[k - 1] + 1 if k else 0), (cuts[k] if k < n_cuts else t_len)
         ind, conf = suggest_indicator(t[max(s0, a - 24):a], fields['unit'], t[b:min(s1, b + 24)], fields['is_percent'], fields['kind'])
+        direction, change = _change(t, a, b, s0, s1) if fields['kind'] in ('quantity', 'number') else (None, None)
+        cols['direction'].append(direction); cols['change'].append(change)
         base_value = base_raw = None
-        if fields['is_percent'] and last_qty is not None and last_qty[0] >= s0:
+        if fields['is_percent'] and change is None and last_qty is not None and last_qty[0] >= s0:   # a growth rate is no share
             base_value, base_raw = last_qty[1], last_qty[2]
         start, end = int(nz.starts[a]), int(nz.ends[b - 1])
         raw = text[start:end]

@@ -116,3 +116,16 @@ def test_offset_map_is_monotone_and_in_range(text):
     assert len(nz.starts) == len(nz.ends) == len(nz.text)
     if len(nz.text):
         assert (np.diff(nz.starts) >= 0).all() and (nz.starts < nz.ends).all() and nz.ends.max() <= len(text)
+
+
+@pytest.mark.parametrize('text,want', [
+    ('事故起数比上年减少了15起。', [('15起', 'down', 'by')]),
+    ('覆盖率由去年的60%提高到85%。', [('60%', 'up', 'from'), ('85%', 'up', 'to')]),
+    ('網格員從120名增至150名。', [('120名', 'up', 'from'), ('150名', 'up', 'to')]),   # Traditional, one-character verb before 至
+    ('全镇共有网格员150名，新增30名。', [('150名', None, None), ('30名', None, None)]),
+])
+def test_direction_and_change(text, want):
+    c = extract(text)
+    got = [(r.raw, r.direction if isinstance(r.direction, str) else None, r.change if isinstance(r.change, str) else None)
+           for r in c[c.kind == 'quantity'].itertuples()]
+    assert got == want
