@@ -65,12 +65,12 @@ def new_package(path, # Folder to create (must not exist, or be empty)
     return path
 
 # %% ../nbs/19_workflow.ipynb #1906b702
-REVIEW_COLUMNS = ['cand_id', 'doc_id', 'sentence', 'raw', 'value', 'lower', 'upper', 'qualifier', 'unit', 'indicator', 'confidence', 'accept',
+REVIEW_COLUMNS = ['cand_id', 'doc_id', 'sentence', 'raw', 'value', 'lower', 'upper', 'qualifier', 'unit', 'change', 'indicator', 'confidence', 'accept',
                   'case_id', 'component', 'verb', 'scope', 'subset', 'tier', 'grid_level', 'period_text', 'period_start', 'period_end',
                   'inferred', 'base', 'prominence', 'role', 'note', 'start', 'check']
-"Columns of the candidates sheet; the reviewer edits accept, indicator, case_id, component, verb, scope … note, never value, raw, start or check."
+"Columns of the candidates sheet; the reviewer edits accept, indicator, case_id, component, verb, scope … note, never value, raw, start or check (`change`, for reading: 'up by' for 同比增长12%, 'down from' and 'down to' for 从0.679下降到0.017)."
 
-REVIEW_ADDED = ('verb', 'inferred', 'base')
+REVIEW_ADDED = ('verb', 'inferred', 'base', 'change')
 "Columns added to the candidates sheet after the first release: a sheet written before them is read with them empty."
 
 REVIEW_SOURCE_COLUMNS = ['source_id', 'doc_id', 'outlet', 'outlet_en', 'date', 'date_precision', 'title', 'authors', 'authorship', 'script',
@@ -132,6 +132,14 @@ def _cand_id(doc_ids: pd.Series, starts: pd.Series) -> pd.Series:
     "The id of a candidate row: its document and its position, `doc@start`."
     return doc_ids + '@' + starts.astype(str)
 
+def _change_text(c: pd.DataFrame) -> pd.Series:
+    "'up by', 'down from', 'down to' … for figures printed with a verb of change; None for the rest (and for candidates files without the columns)."
+    if 'direction' not in c or 'change' not in c: return pd.Series(None, index=c.index, dtype=object)
+    keep = c.direction.notna() & c.change.notna()            # an all-empty column is read from CSV as floats
+    out = pd.Series(None, index=c.index, dtype=object)
+    out[keep] = c.direction[keep].astype(str) + ' ' + c.change[keep].astype(str)
+    return out
+
 def _proposed_bases(c: pd.DataFrame) -> pd.Series:
     "For a rate whose base the extractor read (办结率 after 420件), the cand_id of that figure: the nearest earlier candidate of the document with the base's token."
     out = pd.Series(None, index=c.index, dtype=object)
@@ -180,7 +188,7 @@ def review_tables(candidates, # Candidates file from `govmodels extract` (CSV or
     sheet = pd.DataFrame({
         'cand_id': _cand_id(c.source_id, c.start), 'doc_id': c.source_id, 'sentence': marked, 'raw': c.raw,
         'value': c.value, 'lower': c.lower, 'upper': c.upper, 'qualifier': c.qualifier, 'unit': unit_for_observation(c.unit),
-        'indicator': c.get('indicator'), 'confidence': c.get('confidence'), 'accept': np.where(damaged, 'no', None),
+        'change': _change_text(c), 'indicator': c.get('indicator'), 'confidence': c.get('confidence'), 'accept': np.where(damaged, 'no', None),
         'case_id': c.source_id.map(case_of), 'component': None, 'verb': verbs, 'scope': None, 'subset': None, 'tier': None, 'grid_level': None,
         'period_text': None, 'period_start': None, 'period_end': None, 'inferred': None, 'base': _proposed_bases(c), 'prominence': 'body', 'role': 'evidence',
         'note': np.where(damaged, 'damaged in the text: read the figure in the source and enter it by hand', None), 'start': c.start,

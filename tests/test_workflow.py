@@ -203,3 +203,18 @@ def test_new_refuses_a_folder_in_use_and_csv_review_round_trips(tmp_path):
     assert r.returncode == 0, r.stderr
     assert run(GOVMODELS, 'validate', pkg).returncode == 0
     assert len(pd.read_csv(pkg/'observations.csv')) == int((c.accept == 'yes').sum())
+
+
+def test_review_sheet_says_which_figures_are_changes(tmp_path):
+    """A figure printed with a verb of change reaches the reviewer marked as such: not a level to accept as one."""
+    (tmp_path/'arts').mkdir()
+    (tmp_path/'arts'/'a.txt').write_text('河塘区网格员从120名增加到150名，矛盾纠纷同比下降12%，共化解纠纷430件。', encoding='utf-8')
+    for args in (('new', tmp_path/'pkg'), ('extract', tmp_path/'arts', '--out', tmp_path/'c.csv'),
+                 ('review', tmp_path/'c.csv', '--package', tmp_path/'pkg', '--out', tmp_path/'r.xlsx')):
+        r = run(GOVMODELS, *args)
+        assert r.returncode == 0, r.stderr
+    ws = load_workbook(tmp_path/'r.xlsx', read_only=True)['candidates']
+    rows = list(ws.values)
+    head = list(rows[0])
+    got = {row[head.index('raw')]: row[head.index('change')] for row in rows[1:]}
+    assert got == {'120名': 'up from', '150名': 'up to', '12%': 'down by', '430件': None}
