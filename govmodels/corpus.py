@@ -140,7 +140,9 @@ def batches(inputs: list, # From `corpus_inputs`
 _CJK = re.compile(r'[\u3400-\u9fff]')
 _LATIN = re.compile(r'[A-Za-z]')
 _S2T_CHECK = opencc.OpenCC('t2s')
-_ADMIN = r'(?:特别行政区|自治区|自治州|自治县|省|市|地区|州|盟|区|县|旗|街道|镇|乡|社区|村)'
+_LEVEL_SUFFIX = {'province': '特别行政区|自治区|省|市', 'city': '自治州|市|州|盟|地区', 'county': '自治县|县|区|市|旗', 'town': '街道|镇|乡', 'village': '社区|村'}
+"The suffixes of place names at each administrative level, declared once: place chains, short names and county names are read with them."
+_ADMIN = '(?:' + '|'.join(sorted({s for v in _LEVEL_SUFFIX.values() for s in v.split('|')}, key=len, reverse=True)) + ')'
 _CHAIN = re.compile(r'(?:[\u4e00-\u9fff]{2,8}?' + _ADMIN + r'){2,6}')
 PLACE_COLUMNS = ('province', 'city', 'county', 'town', 'village')
 "Administrative levels of the document table, from the gazetteer (town: street or town; village: community or village)."
@@ -201,15 +203,16 @@ def places(chain: str|None, # From `place_chain`, or a corpus's `place` metadata
     return dict(_places(chain))
 
 # %% ../nbs/18_corpus.ipynb #bc8a334f
-_LEVEL_SUFFIX = {'city': '市|州|盟|地区', 'county': '县|区|市|旗', 'town': '街道|镇|乡', 'village': '社区|村'}
 _ETHNIC = ('回|藏|蒙古|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|'
            '仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|普米|塔吉克|怒|鄂温克|保安|裕固|京|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各')
-_SUFFIX = re.compile(f'(?:(?:{_ETHNIC})族)*自治(?:县|州|旗)$|(?:{"|".join(_LEVEL_SUFFIX.values())})$')
+_BELOW = '|'.join(v for k, v in _LEVEL_SUFFIX.items() if k != 'province')
+_SUFFIX = re.compile(f'(?:(?:{_ETHNIC})族)*自治(?:县|州|旗)$|(?:{_BELOW})$')
 _COUNTY_NAME = re.compile(r'[\u4e00-\u9fff]{2,8}?(?:' + _LEVEL_SUFFIX['county'] + ')')   # X县, X区, X市, X旗
 
 def _printed(p: dict, text: str) -> bool:
     "Whether a place the gazetteer returned below the province is printed in `text`: in full, or short with a suffix of its level."
     for level, suffix in _LEVEL_SUFFIX.items():
+        if level == 'province': continue
         name = p.get(level)
         if not name: continue
         short = _SUFFIX.sub('', name)
