@@ -191,7 +191,8 @@ def review_tables(candidates, # Candidates file from `govmodels extract` (CSV or
         'change': _change_text(c), 'indicator': c.get('indicator'), 'confidence': c.get('confidence'), 'accept': np.where(damaged, 'no', None),
         'case_id': c.source_id.map(case_of), 'component': None, 'verb': verbs, 'scope': None, 'subset': None, 'tier': None, 'grid_level': None,
         'period_text': None, 'period_start': None, 'period_end': None, 'inferred': None, 'base': _proposed_bases(c), 'prominence': 'body', 'role': 'evidence',
-        'note': np.where(damaged, 'damaged in the text: read the figure in the source and enter it by hand', None), 'start': c.start,
+        'note': np.where(damaged, 'damaged in the text: read the figure in the source and enter it by hand', c.get('flag', pd.Series(None, index=c.index)).astype(object)),
+        'start': c.start,
         'check': [check_code(*a) for a in zip(c.source_id, c.start, c.raw, c.value, c.lower, c.upper, c.qualifier)]}, columns=REVIEW_COLUMNS)
     return sheet, src, cases.drop(columns='_docs')
 

@@ -129,3 +129,13 @@ def test_direction_and_change(text, want):
     got = [(r.raw, r.direction if isinstance(r.direction, str) else None, r.change if isinstance(r.change, str) else None)
            for r in c[c.kind == 'quantity'].itertuples()]
     assert got == want
+
+
+@pytest.mark.parametrize('text,flagged', [
+    ('全街道共有网格员8.5名。', ['8.5名']),                 # a count of people with a fraction
+    ('全街道共有网格员8.5万名，户均2.6人。', []),            # 万 multiplies it out; an average may be fractional
+    ('累计服务12.5小时，覆盖率99.5%。', []),               # hours and percentages are not counts of whole things
+])
+def test_fractional_counts_are_flagged(text, flagged):
+    c = extract(text)
+    assert c[c.flag.notna()].raw.tolist() == flagged
