@@ -163,13 +163,11 @@ def check_percent_raw(ds) -> list:
 
 def check_non_negative(ds) -> list:
     "Negative counts, stocks, flows, ranges or durations."
-    out = []
-    o, kinds = ds.observations, _kinds(ds)
-    for col in ('value', 'lower', 'upper'):
-        for i, (k, v) in enumerate(zip(kinds, o[col])):
-            if k in ('count', 'stock', 'flow', 'range', 'duration') and not _missing(v) and v < 0:
-                out.append(('observations.csv', _row(i), col, v, f'negative figure for an indicator of kind {k!r}'))
-    return out
+    kinds = _kinds(ds)
+    counted = kinds.isin(['count', 'stock', 'flow', 'range', 'duration']).to_numpy()
+    neg = {col: np.flatnonzero(counted & (pd.to_numeric(ds.observations[col], errors='coerce') < 0).to_numpy()) for col in ('value', 'lower', 'upper')}
+    return [('observations.csv', _row(i), col, ds.observations[col].iloc[i], f'negative figure for an indicator of kind {kinds.iloc[i]!r}')
+            for col, rows in neg.items() for i in rows]
 
 # %% ../nbs/02_checks.ipynb #51432cda
 MEASURE_WORDS = [{'人', '名'}, {'件', '条', '起', '项'}, {'场', '场次', '次', '期'}, {'个', '家', '支'}, {'栋', '座'}]

@@ -157,24 +157,23 @@ def critic_weights(df, # Units × indicators
                    higher_is_better=None, # Direction per indicator
                   ) -> pd.Series: # Weights summing to 1
     "CRITIC weights: contrast (std after min–max) times conflict (Σ 1 − correlation)."
-    x = _matrix(df)
-    r = normalize_array(x.to_numpy(), directions(x, higher_is_better), 'minmax')
+    n = normalize(df, 'minmax', higher_is_better)
+    r = n.to_numpy()
     sd = r.std(axis=0, ddof=1)
     with np.errstate(invalid='ignore', divide='ignore'): corr = np.corrcoef(r, rowvar=False)
     corr = np.nan_to_num(np.atleast_2d(corr), nan=0.0)
-    return _to_weights(sd * (1 - corr).sum(axis=0), x.columns)
+    return _to_weights(sd * (1 - corr).sum(axis=0), n.columns)
 
 def pca_weights(df, # Units × indicators
                 higher_is_better=None, # Direction per indicator
                ) -> pd.Series: # Weights summing to 1
     "PCA weights: squared loadings of the components with eigenvalue > 1, weighted by explained variance."
-    x = _matrix(df)
-    z = normalize_array(x.to_numpy(), directions(x, higher_is_better), 'zscore')
-    pca = PCA().fit(z)
+    z = normalize(df, 'zscore', higher_is_better)
+    pca = PCA().fit(z.to_numpy())
     keep = pca.explained_variance_ > 1
     if not keep.any(): keep[0] = True
     share = pca.explained_variance_[keep] / pca.explained_variance_[keep].sum()
-    return _to_weights((pca.components_[keep] ** 2 * share[:, None]).sum(axis=0), x.columns)
+    return _to_weights((pca.components_[keep] ** 2 * share[:, None]).sum(axis=0), z.columns)
 
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
                 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}
@@ -293,7 +292,7 @@ def coupling_coordination(df, # Units × indicators (raw values)
     if unknown: raise ValueError(f"groups: unknown indicators {unknown}")
     empty = [g for g, cols in groups.items() if not len(cols)]
     if empty: raise ValueError(f"groups: subsystems without indicators {empty}")
-    r = pd.DataFrame(normalize_array(x.to_numpy(), directions(x, higher_is_better), 'minmax'), index=x.index, columns=x.columns)
+    r = normalize(x, 'minmax', higher_is_better)
     w = pd.Series(_weights(weights, x.columns), index=x.columns)
     u = pd.DataFrame({g: r[cols].to_numpy() @ (w[cols] / w[cols].sum()).to_numpy() for g, cols in groups.items()}, index=x.index)
     n = u.shape[1]
