@@ -6,8 +6,8 @@ Docs: https://govmodels.github.io/govmodels/composite.html.md"""
 
 # %% auto #0
 __all__ = ['NORMALIZATIONS', 'RANDOM_INDEX', 'AGGREGATIONS', 'directions', 'normalize_array', 'normalize', 'entropy_weights',
-           'critic_weights', 'pca_weights', 'ahp_weights', 'Aggregator', 'aggregate', 'topsis', 'grey_relational',
-           'coupling_coordination']
+           'critic_weights', 'pca_weights', 'ahp_weights', 'same_rows', 'Aggregator', 'aggregate', 'topsis',
+           'grey_relational', 'coupling_coordination']
 
 # %% ../nbs/10_composite.ipynb #23955b4f
 import numpy as np
@@ -69,9 +69,10 @@ _SAFE = 1e100    # magnitudes whose squares, sums and differences stay finite an
 
 def _tame(x: np.ndarray, *also, axis=0):
     "Divide each column (axis=0) or the whole array (axis=None) by its largest magnitude where that is beyond `_SAFE` or below 1/`_SAFE`."
-    m = np.abs(x).max(axis=axis)
-    s = np.where((m > _SAFE) | ((m > 0) & (m < 1 / _SAFE)), m, 1.0)
-    if (s == 1.0).all(): return (x, *also)
+    m = np.maximum(x.max(axis=axis), -x.min(axis=axis))     # largest magnitude, without an array of absolute values
+    far = (m > _SAFE) | ((m > 0) & (m < 1 / _SAFE))
+    if not far.any(): return (x, *also)
+    s = np.where(far, m, 1.0)
     return (x / s, *(a / s for a in also))
 
 NORMALIZATIONS = ('minmax', 'zscore', 'rank', 'vector', 'target')
@@ -82,10 +83,12 @@ def normalize_array(x: np.ndarray, # Units × indicators, float
                     method: str='minmax', # One of `NORMALIZATIONS`
                     range: tuple=(0.0, 1.0), # Output range of minmax
                     target=None, # Target per indicator, for method='target'
+                    tame: bool=True, # Rescale columns near the float limits (False when the caller knows they are not)
                    ) -> np.ndarray: # Normalised, oriented so that higher is better
     "Normalise the columns of an array (the vectorised core of `normalize`)."
-    x, *t = _tame(x, *([] if target is None or method != 'target' else [np.asarray(target, dtype=float)]))
-    if t: target = t[0]
+    if tame:
+        x, *t = _tame(x, *([] if target is None or method != 'target' else [np.asarray(target, dtype=float)]))
+        if t: target = t[0]
     if method == 'minmax':
         lo, hi = x.min(axis=0), x.max(axis=0)
         span = np.where(hi > lo, hi - lo, 1.0)
@@ -196,6 +199,11 @@ def ahp_weights(pairwise, # Square matrix: how much more important row is than c
     return pd.Series(w, index=index), float(cr)
 
 # %% ../nbs/10_composite.ipynb #1a4f4494
+def same_rows(a: np.ndarray) -> np.ndarray:
+    "For each row of a 2-D array, the index of the first row equal to it (its own index when it is the first)."
+    _, first, inverse = np.unique(a, axis=0, return_index=True, return_inverse=True)
+    return first[inverse.ravel()]
+
 AGGREGATIONS = ('arithmetic', 'geometric', 'topsis', 'grey_relational')
 "Aggregations of normalised indicators into one score per unit (`Aggregator`, `aggregate`, `uncertainty`)."
 
@@ -206,16 +214,18 @@ class Aggregator:
                  rho: float=0.5, # Distinguishing coefficient of grey relational analysis, in (0, 1]
                  best_is_max=None, # TOPSIS: per indicator, whether the ideal is the column's maximum (default: all)
                  dtype=np.float64, # Precision of the scores (float32 for many draws)
+                 same=None, # Row that each row repeats (itself if none), when the caller knows it; None: found here
+                 tame: bool=True, # Rescale a matrix near the float limits (False for normalised values, which never are)
                 ):
         r = np.asarray(r, dtype=float)
         self.method, self.dtype = method, dtype
-        _, first, inverse = np.unique(r, axis=0, return_index=True, return_inverse=True)
-        rep = first[inverse.ravel()]               # identical rows: scored once, so that they tie exactly (see below)
+        rep = same_rows(r) if same is None else np.asarray(same)     # identical rows: scored once, so they tie exactly (below)
         self.dups = np.flatnonzero(rep != np.arange(len(r))); self.reps = rep[self.dups]
-        if method in ('topsis', 'grey_relational'): r, = _tame(r, axis=None)     # unchanged by one positive factor
+        if tame and method in ('topsis', 'grey_relational'): r, = _tame(r, axis=None)     # unchanged by one positive factor
         if method == 'topsis':                     # squared distances per indicator to the ideal and anti-ideal points
-            best = np.ones(r.shape[1], bool) if best_is_max is None else np.asarray(best_is_max, bool)
-            ideal, anti = np.where(best, r.max(axis=0), r.min(axis=0)), np.where(best, r.min(axis=0), r.max(axis=0))
+            hi, lo = r.max(axis=0), r.min(axis=0)
+            best = True if best_is_max is None else np.asarray(best_is_max, bool)
+            ideal, anti = np.where(best, hi, lo), np.where(best, lo, hi)
             self.plus, self.minus = (np.ascontiguousarray(((r - p) ** 2).T, dtype=dtype) for p in (ideal, anti))
             return
         if method == 'arithmetic': m = r

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .composite import (_matrix, directions, _weights, normalize_array, NORMALIZATIONS, AGGREGATIONS, Aggregator,
+from .composite import (_matrix, directions, _weights, normalize_array, NORMALIZATIONS, AGGREGATIONS, Aggregator, same_rows, _tame,
                                  entropy_weights, critic_weights, pca_weights)
 
 # %% ../nbs/11_uncertainty.ipynb #c19446e4
@@ -42,11 +42,11 @@ class UncertaintyResult:
                 f"varied: {', '.join(self.factors) or 'nothing'})")
 
 # %% ../nbs/11_uncertainty.ipynb #00c13ffc
-def _aggregator(x: np.ndarray, hib: np.ndarray, normalization: str, aggregation: str, rho: float, dtype=np.float32) -> Aggregator:
-    "The prepared aggregation of one (normalisation, aggregation) pair of a draw."
-    r = normalize_array(x, hib, normalization)
-    if aggregation == 'geometric': r = normalize_array(r, np.ones_like(hib), 'minmax', (1.0, 100.0))
-    return Aggregator(r, aggregation, rho=rho, dtype=dtype)
+def _aggregator(x: np.ndarray, hib: np.ndarray, normalization: str, aggregation: str, rho: float, dtype=np.float32, same=None, tame=True) -> Aggregator:
+    "The prepared aggregation of one (normalisation, aggregation) pair of a draw (`same`: repeated rows, when known; `tame`: data may be near the float limits)."
+    r = normalize_array(x, hib, normalization, tame=tame)
+    if aggregation == 'geometric': r = normalize_array(r, np.ones_like(hib), 'minmax', (1.0, 100.0), tame=False)
+    return Aggregator(r, aggregation, rho=rho, dtype=dtype, same=same, tame=False)     # normalised values are never near the limits
 
 
 # %% ../nbs/11_uncertainty.ipynb #b11dcb81
@@ -192,6 +192,10 @@ def uncertainty(df, # Units × indicators
                 pool = rng.dirichlet(np.maximum(concentration * base_w[sch], 1e-6), size=min(total, 65536))
                 all_w[m] = pool[_pick(col['weights'][m], len(pool))]
     data_seed = _pick(col['data'], 2**31 - 1) if 'data' in col else None
+    if data_seed is not None:       # units drawn within bounds are identical in every draw only if their bounds are one and the same point
+        point = (lo == hi).all(axis=1)
+        fixed_same = np.where(point, same_rows(np.hstack([lo, hi])), np.arange(n))
+        wild = _tame(lo)[0] is not lo or _tame(hi)[0] is not hi     # draws lie within the bounds: check their magnitudes once
 
     cells = 2e7                                       # budget for the rank counts (units × bins), about 160 MB
     rank_bins = n if n * n <= cells else max(100, int(cells // n))
@@ -205,7 +209,7 @@ def uncertainty(df, # Units × indicators
     kept = []
     scorers = {}
     def scorer(ni, ai, data=None):
-        if data is not None: return _aggregator(data, hib, normalizations[ni], aggregations[ai], rho)
+        if data is not None: return _aggregator(data, hib, normalizations[ni], aggregations[ai], rho, same=fixed_same, tame=wild)
         key = (ni, ai)
         if key not in scorers: scorers[key] = _aggregator(x_np, hib, normalizations[ni], aggregations[ai], rho)
         return scorers[key]

@@ -104,3 +104,13 @@ def test_seeded_runs_are_identical_and_inputs_are_checked():
     with pytest.raises(ValueError, match='concentration must be > 0'): uncertainty(df, concentration=0)
     with pytest.raises(ValueError, match='n_draws must be a positive integer'): uncertainty(df, n_draws=0)
     with pytest.raises(ValueError, match='lower <= df <= upper'): uncertainty(df, lower=df + 1, upper=df + 2)
+
+
+def test_units_with_the_same_exact_figures_tie_when_data_are_drawn():
+    """Drawing within bounds: two units printed with the same exact figures (zero-width bounds) are the same in every draw and tie."""
+    df = table(30, 4, seed=11)
+    df.iloc[29] = df.iloc[0].to_numpy()
+    lo, hi = df * 0.8, df * 1.2
+    lo.iloc[[0, 29]] = hi.iloc[[0, 29]] = df.iloc[[0, 29]].to_numpy()
+    res = uncertainty(df, lower=lo, upper=hi, aggregations=('topsis',), n_draws=400, random_state=2, sensitivity=False, keep_draws=True)
+    assert (res.draws[:, 0] == res.draws[:, 29]).all() and res.draws[:, 0].std() > 0
