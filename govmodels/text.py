@@ -104,7 +104,7 @@ def normalize(text: str, # Text of an article, as decoded from its file
     return Normalized(t, starts, ends, np.array([m.start() for m in _DAMAGE.finditer(t)], dtype=np.int64))
 
 # %% ../nbs/04_text.ipynb #35789f19
-UNITS = ('平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
+UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
          '批', '届', '位', '种', '类', '处', '间', '元', '吨', '米', '亩', '倍', '岁', '天', '年', '周', '轮', '顶', '台')
 "Measure words and units recognised after a number, longest first."

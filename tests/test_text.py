@@ -123,6 +123,7 @@ def test_offset_map_is_monotone_and_in_range(text):
     ('覆盖率由去年的60%提高到85%。', [('60%', 'up', 'from'), ('85%', 'up', 'to')]),
     ('網格員從120名增至150名。', [('120名', 'up', 'from'), ('150名', 'up', 'to')]),   # Traditional, one-character verb before 至
     ('全镇共有网格员150名，新增30名。', [('150名', None, None), ('30名', None, None)]),
+    ('发案率同比下降5个百分点。', [('5个百分点', 'down', 'by')]),      # percentage points are a unit of their own, not 5个
 ])
 def test_direction_and_change(text, want):
     c = extract(text)
