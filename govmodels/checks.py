@@ -174,17 +174,15 @@ MEASURE_WORDS = [{'人', '名'}, {'件', '条', '起', '项'}, {'场', '场次',
 "Families of measure words that count the same things; 个 counts anything a family counts."
 _GENERAL = '个'
 
-def _unit_pairs() -> pd.MultiIndex:
-    "Every (indicator unit, printed unit) pair that agrees: equal, in one family, or 个 for a family's word."
-    pairs = {(a, b) for fam in MEASURE_WORDS for a in fam for b in fam | {_GENERAL}}
-    return pd.MultiIndex.from_tuples(sorted(pairs))
+_UNIT_PAIRS = pd.MultiIndex.from_tuples(sorted({(a, b) for fam in MEASURE_WORDS for a in fam for b in fam | {_GENERAL}}))
+"Every (indicator unit, printed unit) pair of different words that agrees: in one family, or 个 for a family's word."
 
 def check_units(ds) -> list:
     "Observations whose printed unit cannot count what their indicator counts."
     o = ds.observations
     want = o.indicator.map(dict(zip(ds.indicators.code, ds.indicators.unit)))
     known = want.notna() & o.unit.notna()
-    ok = (want == o.unit) | pd.MultiIndex.from_arrays([want, o.unit]).isin(_unit_pairs())
+    ok = (want == o.unit) | pd.MultiIndex.from_arrays([want, o.unit]).isin(_UNIT_PAIRS)
     bad = (known & ~ok).to_numpy()
     return [('observations.csv', _row(i), 'unit', u, f'a measure word that cannot count what indicator {ind!r} counts (its unit is {w!r})')
             for i, u, ind, w in zip(np.flatnonzero(bad), o.unit[bad], o.indicator[bad], want[bad])]

@@ -286,8 +286,7 @@ def grey_relational(df, # Units × indicators (raw values)
                     rho: float=0.5, # Distinguishing coefficient
                    ) -> pd.Series: # Grey relational grade per unit
     "Grey relational analysis (灰色关联分析): grade of each unit against the ideal reference, on min–max normalised values."
-    x = _matrix(df)
-    return aggregate(normalize(x, 'minmax', higher_is_better), weights, 'grey_relational', rho)
+    return aggregate(normalize(df, 'minmax', higher_is_better), weights, 'grey_relational', rho)
 
 def coupling_coordination(df, # Units × indicators (raw values)
                           groups: dict, # Subsystem name -> list of its indicator columns

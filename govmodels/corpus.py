@@ -205,14 +205,13 @@ def places(chain: str|None, # From `place_chain`, or a corpus's `place` metadata
 # %% ../nbs/18_corpus.ipynb #bc8a334f
 _ETHNIC = ('回|藏|蒙古|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|'
            '仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|普米|塔吉克|怒|鄂温克|保安|裕固|京|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各')
-_BELOW = '|'.join(v for k, v in _LEVEL_SUFFIX.items() if k != 'province')
-_SUFFIX = re.compile(f'(?:(?:{_ETHNIC})族)*自治(?:县|州|旗)$|(?:{_BELOW})$')
+_BELOW = {k: v for k, v in _LEVEL_SUFFIX.items() if k != 'province'}      # the levels the gazetteer's reading is checked at
+_SUFFIX = re.compile(f'(?:(?:{_ETHNIC})族)*自治(?:县|州|旗)$|(?:{"|".join(_BELOW.values())})$')
 _COUNTY_NAME = re.compile(r'[\u4e00-\u9fff]{2,8}?(?:' + _LEVEL_SUFFIX['county'] + ')')   # X县, X区, X市, X旗
 
 def _printed(p: dict, text: str) -> bool:
     "Whether a place the gazetteer returned below the province is printed in `text`: in full, or short with a suffix of its level."
-    for level, suffix in _LEVEL_SUFFIX.items():
-        if level == 'province': continue
+    for level, suffix in _BELOW.items():
         name = p.get(level)
         if not name: continue
         short = _SUFFIX.sub('', name)
