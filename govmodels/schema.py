@@ -8,10 +8,11 @@ Docs: https://govmodels.github.io/govmodels/schema.html.md"""
 __all__ = ['PATTERN_SECONDS', 'parse_cell', 'empty_table', 'read_table', 'read_descriptor', 'read_package', 'unreadable_tables']
 
 # %% ../nbs/01a_schema.ipynb #bbdcc907
-import csv, io, json, math, re
+import csv, io, itertools, json, math, re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import regex
 from functools import lru_cache
@@ -63,7 +64,10 @@ def _constraint_problem(x, field: dict) -> str|None:
         except regex.error as e: return f"the schema's pattern {c['pattern']!r} is not a valid regular expression ({e})"
         except TimeoutError: return f"the schema's pattern {c['pattern']!r} took over {PATTERN_SECONDS} s on this cell (catastrophic backtracking): simplify the pattern"
         if not ok: return f"does not match the pattern {c['pattern']}"
-    if 'minimum' in c and x < c['minimum']: return f"below the minimum {c['minimum']}"
+    if 'minimum' in c:
+        try: below = x < c['minimum']
+        except TypeError: return f"the schema's minimum {c['minimum']!r} cannot be compared with a {field.get('type', 'string')}"
+        if below: return f"below the minimum {c['minimum']}"
     return None
 
 # %% ../nbs/01a_schema.ipynb #8c4a4857
@@ -73,43 +77,109 @@ def empty_table(schema: dict) -> pd.DataFrame:
     "An empty table with the columns and types of a table schema."
     return pd.DataFrame({f['name']: pd.Series(dtype=_DTYPES.get(f.get('type'), 'object')) for f in schema.get('fields', [])})
 
+# %% ../nbs/01a_schema.ipynb #fdb45a70
+_CHUNK_ROWS = 8192
+"Rows split and coded at a time: bounds the memory of the plain-text rows whatever the file's length."
+
+class _Codes:
+    "One column's cells as integer codes into the distinct texts seen so far: code 0 is the empty cell, -1 a cell not read."
+    def __init__(self): self.index, self.parts = {'': 0}, []
+    def add(self, texts, skip=()):
+        "Code one chunk's `texts`; positions in `skip` (rows whose fields are shifted) are not read."
+        texts = np.asarray(texts, dtype=object)
+        texts[list(skip)] = ''
+        local, uniq = pd.factorize(texts, use_na_sentinel=False)
+        ids = np.fromiter((self.index.setdefault(u, len(self.index)) for u in uniq), np.int32, len(uniq))[local]
+        ids[list(skip)] = -1
+        self.parts.append(ids)
+    def codes(self) -> np.ndarray: return np.concatenate(self.parts) if self.parts else np.zeros(0, np.int32)
+    @property
+    def texts(self) -> list: return list(self.index)
+
+# %% ../nbs/01a_schema.ipynb #c47be800
+def _typed(texts: list, # A column's distinct cell texts; the first is the empty cell
+           field: dict, # Its schema field
+          ) -> tuple: # (typed values as a Series, problem text or None for each text)
+    "Type and check each distinct text of a column once: a text that cannot be typed gets a problem and a missing value, one that breaks a constraint a problem and its value."
+    kind, c = field.get('type', 'string'), field.get('constraints', {})
+    why = np.full(len(texts), None, dtype=object)
+    if kind == 'string' and not ({'pattern', 'minimum'} & set(c)):   # the common case, with no work per text
+        vals = np.array(texts, dtype=object)
+        if 'enum' in c: why[1:][~pd.Series(vals[1:], dtype=object).isin(c['enum']).to_numpy()] = f"not one of the allowed values {c['enum']}"
+    else:
+        vals = np.full(len(texts), None, dtype=object)
+        for i in range(1, len(texts)):                               # one call per distinct text: the pattern needs its timeout
+            try:
+                vals[i] = parse_cell(texts[i], field)
+                if too_big := _out_of_range(vals[i], kind): why[i], vals[i] = too_big, None
+                else: why[i] = _constraint_problem(vals[i], field)
+            except ValueError as e: why[i] = str(e)
+    vals[0] = None
+    if kind == 'date': return pd.to_datetime(pd.Series(vals, dtype='object')), why
+    return pd.Series(vals, dtype=_DTYPES.get(kind, 'object')), why
+
+def _out_of_range(x, kind: str) -> str|None:
+    "An integer beyond what a 64-bit column holds."
+    return 'integer beyond the 64-bit range' if kind == 'integer' and not -2**63 <= x < 2**63 else None
+
+# %% ../nbs/01a_schema.ipynb #145ba808
 def read_table(folder, # Folder of the data package
                resource: dict, # The resource's entry in datapackage.json
               ) -> tuple: # (typed DataFrame in schema column order, list of problem tuples)
     "Read one CSV resource with its schema, typing every cell and collecting every problem."
-    fields = resource.get('schema', {}).get('fields', [])
-    names = [f['name'] for f in fields]
     fn = resource.get('path', f"{resource.get('name')}.csv")
     empty = empty_table(resource.get('schema', {}))
     try: path = member_path(folder, fn, f"resource {resource.get('name')!r} path")
     except FileError as e: return empty, [('datapackage.json', None, 'resources', str(resource.get('name')), str(e))]
     if path.exists() and not path.is_file(): return empty, [('datapackage.json', None, 'resources', str(resource.get('name')), f'names {fn}, which is not a regular file')]
     if not path.is_file(): return empty, [('datapackage.json', None, 'resources', fn, f'names {fn}, which does not exist')]
-    data = path.read_bytes()
-    if not data.strip(): return empty, [(fn, None, None, None, f'empty file: expected a header row with the columns {names}')]
-    if looks_binary(data): return empty, [(fn, None, None, None, 'not a CSV text file: looks like a binary file, not text')]
     declared = resource.get('encoding', 'utf-8')
-    out = []
-    try: text = data.decode('utf-8-sig' if declared.lower().replace('_', '-') in ('utf-8', 'utf8') else declared)
-    except (UnicodeDecodeError, LookupError):
-        try: text, enc = decode_bytes(data, fn)
+    try:
+        if _blank(path): return empty, [(fn, None, None, None, f"empty file: expected a header row with the columns {list(empty.columns)}")]
+        with path.open('rb') as f: head = f.read(65536)
+        if looks_binary(head): return empty, [(fn, None, None, None, 'not a CSV text file: looks like a binary file, not text')]
+        try: return _read_csv(path, 'utf-8-sig' if declared.lower().replace('_', '-') in ('utf-8', 'utf8') else declared, resource, fn, [])
+        except (UnicodeDecodeError, LookupError): pass       # not in the declared encoding: find the real one, say so, read on
+        try: _, enc = decode_bytes(path.read_bytes(), fn)    # the whole file, once: only files in another encoding come here
         except FileError as e: return empty, [(fn, None, None, None, f'not a CSV text file: {str(e).split(": ", 1)[1]}')]
-        out.append((fn, None, None, enc, f'encoded in {enc.upper()}, not {declared} as datapackage.json declares: re-save it as UTF-8'))
-    reader = csv.reader(io.StringIO(text, newline=''))
+        return _read_csv(path, 'utf-8-sig' if enc == 'utf-8' else enc, resource, fn,
+                         [(fn, None, None, enc, f'encoded in {enc.upper()}, not {declared} as datapackage.json declares: re-save it as UTF-8')])
+    except OSError as e: return empty, [(fn, None, None, None, f'cannot be read ({e.strerror})')]
+
+def _blank(path, block: int=1 << 20) -> bool:
+    "Whether a file holds nothing but white space, read a block at a time (it stops at the first block with text)."
+    with open(path, 'rb') as f:
+        while b := f.read(block):
+            if b.strip(): return False
+    return True
+
+def _read_csv(path, encoding: str, resource: dict, fn: str, out: list) -> tuple:
+    "Decode, split, code and type one CSV as it streams from disk (raises UnicodeDecodeError or LookupError if `encoding` does not fit)."
+    with open(path, encoding=encoding, newline='') as stream: return _parse_csv(stream, resource, fn, out)
+
+def _parse_csv(stream, resource: dict, fn: str, out: list) -> tuple:
+    "Split, code and type the CSV text read from `stream`."
+    fields = resource.get('schema', {}).get('fields', [])
+    names = [f['name'] for f in fields]
+    reader = csv.reader(stream)
     try: header = next(reader)
-    except (csv.Error, StopIteration) as e: return empty, out + [(fn, None, None, None, f'cannot be parsed as CSV: {e}')]
-    body = (r for r in reader if r)              # streamed: blank lines are skipped without being kept
+    except (csv.Error, StopIteration) as e: return empty_table(resource.get('schema', {})), out + [(fn, None, None, None, f'cannot be parsed as CSV: {e}')]
     seen = set()
     for h in header:
         if h in seen: out.append((fn, 1, h, None, 'duplicate column name'))
         seen.add(h)
     out += [(fn, 1, n, None, 'missing column (required by the schema)') for n in names if n not in header]
     out += [(fn, 1, h, None, 'unexpected column (not in the schema)') for h in header if h not in names]
-    cols = {n: [] for n in names}
-    try: _read_rows(body, header, fields, fn, cols, out)
-    except csv.Error as e: return empty, out + [(fn, None, None, None, f'cannot be parsed as CSV: {e}')]
-    df = pd.DataFrame({n: pd.Series(cols[n], dtype=_DTYPES.get(f.get('type'), 'object')) if f.get('type') != 'date'
-                       else pd.to_datetime(pd.Series(cols[n], dtype='object')) for n, f in zip(names, fields)})
+    cols = {n: _Codes() for n in names}
+    try: rows = _split_rows(filter(None, reader), header, fn, cols)   # blank lines are skipped without being kept
+    except csv.Error as e: return empty_table(resource.get('schema', {})), out + [(fn, None, None, None, f'cannot be parsed as CSV: {e}')]
+    cells = [(row, -1, p) for row, p in rows]
+    df = {}
+    for j, f in enumerate(fields):
+        df[f['name']], found = _column(cols[f['name']], f, f['name'] in header, fn)
+        cells += [(p[1], j, p) for p in found]
+    out += [p for _, _, p in sorted(cells, key=lambda t: t[:2])]    # row by row, in schema order, as a reader would go
+    df = pd.DataFrame(df, columns=names)
     for f in fields:
         if f.get('constraints', {}).get('unique'): out += _duplicates(df, [f['name']], fn)
     pk = resource.get('schema', {}).get('primaryKey')
@@ -119,42 +189,47 @@ def read_table(folder, # Folder of the data package
             out += _duplicates(df, pk, fn)
     return df, out
 
-def _read_rows(body, header, fields, fn, cols, out) -> int:
-    "Type every cell of the data rows into `cols`, adding problems to `out`; returns the number of rows read."
+def _split_rows(body, header: list, fn: str, cols: dict) -> list:
+    "Code the data rows chunk by chunk into `cols`; returns the problems of rows with the wrong number of fields as (row, problem)."
     pos = {h: i for i, h in enumerate(header)}
-    names = [f['name'] for f in fields]
-    k = -1
-    for k, r in enumerate(body):
-        row = k + 2
-        if len(r) > len(header):                 # fields are shifted: report the row once and read none of its cells
-            out.append((fn, row, None, None, f'has {len(r)} fields, the header has {len(header)}'))
-            for n in names: cols[n].append(None)
-            continue
-        if len(r) < len(header):                 # trailing fields missing: report the row, read what is there
-            out.append((fn, row, None, None, f'has {len(r)} fields, the header has {len(header)}: the last ones are read as empty'))
-        for f in fields:
-            i = pos.get(f['name'])
-            v = r[i] if i is not None and i < len(r) else ''
-            x = None
-            if v == '':
-                if f.get('constraints', {}).get('required') and i is not None: out.append((fn, row, f['name'], None, 'required value is missing'))
-            else:
-                try:
-                    x = parse_cell(v, f)
-                    why = _constraint_problem(x, f)
-                    if why: out.append((fn, row, f['name'], v, why))
-                except ValueError as e: out.append((fn, row, f['name'], v, str(e)))
-            cols[f['name']].append(x)
-    return k + 1
+    width, bad, start = len(header), [], 2
+    while chunk := list(itertools.islice(body, _CHUNK_ROWS)):
+        lengths = np.fromiter(map(len, chunk), np.int64, len(chunk))
+        skip = []
+        for i in np.flatnonzero(lengths != width):                    # rare: only rows with too many or too few fields
+            n = int(lengths[i])
+            if n > width:                                            # fields are shifted: report the row once and read none of its cells
+                bad.append((int(start + i), (fn, int(start + i), None, None, f'has {n} fields, the header has {width}')))
+                chunk[i], skip = [''] * width, skip + [i]
+            else:                                                    # trailing fields missing: report the row, read what is there
+                bad.append((int(start + i), (fn, int(start + i), None, None, f'has {n} fields, the header has {width}: the last ones are read as empty')))
+                chunk[i] = chunk[i] + [''] * (width - n)
+        by_position = list(zip(*chunk)) if width else []
+        for n, c in cols.items():
+            c.add(by_position[pos[n]] if n in pos else ('',) * len(chunk), skip)
+        start += len(chunk)
+    return bad
+
+def _column(codes: _Codes, field: dict, present: bool, fn: str) -> tuple:
+    "The typed column of one field and the problems of its cells, as (Series, problem tuples with their row)."
+    texts, c = codes.texts, codes.codes()
+    vals, why = _typed(texts, field)
+    out = []
+    if field.get('constraints', {}).get('required') and present:
+        out += [(fn, int(r) + 2, field['name'], None, 'required value is missing') for r in np.flatnonzero(c == 0)]
+    bad = np.flatnonzero(pd.notna(why))
+    if len(bad):
+        out += [(fn, int(r) + 2, field['name'], texts[c[r]], why[c[r]]) for r in np.flatnonzero(np.isin(c, bad))]
+    return vals.iloc[np.maximum(c, 0)].reset_index(drop=True), out
 
 def _duplicates(df, key: list, fn: str) -> list:
     "Rows whose `key` repeats an earlier row's."
     sub = df[key]
-    dup = sub.duplicated(keep='first') & sub.notna().all(axis=1)
-    first = {tuple(r): i for i, r in reversed(list(enumerate(sub.itertuples(index=False, name=None))))}
+    dup = np.flatnonzero((sub.duplicated(keep='first') & sub.notna().all(axis=1)).to_numpy())
+    if not len(dup): return []
+    first = pd.Series(np.arange(len(sub))).groupby([sub[k] for k in key], sort=False).transform('min').to_numpy()
     return [(fn, i + 2, '+'.join(key), '/'.join(map(str, sub.iloc[i])),
-             f"duplicate {'primary key' if len(key) > 1 else 'value'} (first in row {first[tuple(sub.iloc[i])] + 2})")
-            for i in dup.to_numpy().nonzero()[0]]
+             f"duplicate {'primary key' if len(key) > 1 else 'value'} (first in row {int(first[i]) + 2})") for i in dup]
 
 # %% ../nbs/01a_schema.ipynb #34c99950
 def read_descriptor(folder) -> tuple: # (descriptor dict or None, list of problem tuples)

@@ -61,6 +61,8 @@ BAD = [
     ('extra column', lambda d: (d/'cases.csv').write_text(''.join(l[:-1] + (',extra\n' if i == 0 else ',x\n') for i, l in enumerate(
         (d/'cases.csv').read_text(encoding='utf-8').splitlines(True))), encoding='utf-8'), ['cases.csv, row 1, column extra: unexpected column (not in the schema)']),
     ('integer with a multiplier', text_edit('cases', ',35800,', ',3.58万,'), ["cases.csv, row 7, column population: expected an integer (value '3.58万')"]),
+    ('integer beyond 64 bits', text_edit('cases', ',35800,', ',358000000000000000000000,'),
+     ["cases.csv, row 7, column population: integer beyond the 64-bit range (value '358000000000000000000000')"]),
     ('number with letters', text_edit('observations', OBS2, OBS2.replace(',139,139,139,', ',1x9,139,139,')), ["observations.csv, row 2, column value: expected a number (value '1x9')"]),
     ('number written nan', text_edit('observations', OBS2, OBS2.replace(',139,139,139,', ',139,nan,139,')), ["observations.csv, row 2, column lower: expected a finite number (value 'nan')"]),
     ('date in another format', text_edit('sources', ',2022-01-17,', ',17 Jan 2022,'), ["sources.csv, row 2, column date: expected a date as YYYY-MM-DD (value '17 Jan 2022')"]),
@@ -118,6 +120,7 @@ BAD = [
     ('Big5 file', reencode('models', 'big5', s2t=True),
      ["models.csv: encoded in BIG5, not utf-8 as datapackage.json declares: re-save it as UTF-8 (value 'big5')"]),
     ('empty file', bytes_of('observations', b''), [None]),
+    ('file of blank space', bytes_of('observations', b' \r\n\t' * 300_000), [None]),
     ('binary file', bytes_of('observations', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR'), ['observations.csv: not a CSV text file: looks like a binary file, not text']),
     ('no datapackage.json', lambda d: (d/'datapackage.json').unlink(), [None]),
     ('descriptor names a missing file', lambda d: (d/'cases.csv').unlink(), ["datapackage.json, column resources: names cases.csv, which does not exist (value 'cases.csv')"]),
@@ -125,6 +128,7 @@ BAD = [
     ('resource missing from descriptor', descriptor(lambda dp: dp['resources'].pop(4)), ["datapackage.json, column resources: no resource named 'indicators' (value 'indicators')"]),
 ]
 EXPECT_START = {'empty file': 'observations.csv: empty file: expected a header row with the columns',
+                'file of blank space': 'observations.csv: empty file: expected a header row with the columns',
                 'no datapackage.json': 'datapackage.json: no datapackage.json in',
                 'descriptor is not JSON': 'datapackage.json, row 1: not valid JSON: Expecting value (line 1, column 16)'}
 
@@ -192,6 +196,36 @@ def test_command_exit_codes(pkg):
     assert bad.returncode == 1 and 'Traceback' not in bad.stderr and 'binary' in bad.stdout
     usage = subprocess.run([str(exe), 'validate'], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_rows_are_numbered_across_chunks(pkg):
+    """The reader codes rows in chunks of 8,192: problems far down a long file keep their row numbers
+    (the header is row 1; blank lines are skipped and not counted), and one bad row does not shift the others."""
+    import csv
+    rows = list(csv.reader(io.StringIO((pkg/'observations.csv').read_text(encoding='utf-8'))))
+    header, body = rows[0], rows[1:]
+    i_id, i_val, i_base = header.index('obs_id'), header.index('value'), header.index('base_obs_id')
+    copies = []
+    for k in range(70):                                        # 70 × 261 rows: three chunks
+        for r in body:
+            r = list(r)
+            r[i_id] = r[i_id].replace('-', f'-{k:03d}', 1)
+            if r[i_base]: r[i_base] = r[i_base].replace('-', f'-{k:03d}', 1)
+            copies.append(r)
+    copies[8191][i_val] = 'x1'                                 # last row of the first chunk: row 8193
+    copies[8192] = copies[8192] + ['extra']                    # first row of the second chunk: row 8194
+    copies[16500][i_val] = '1x'                                # third chunk: row 16502
+    buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n')
+    w.writerow(header)
+    for j, r in enumerate(copies):
+        w.writerow(r)
+        if j % 1000 == 0: buf.write('\n')                     # blank lines: skipped, not counted
+    (pkg/'observations.csv').write_text(buf.getvalue(), encoding='utf-8')
+    code, lines, err = run_validate(pkg)
+    assert code == 1 and 'Traceback' not in err
+    assert lines[:3] == ["observations.csv, row 8193, column value: expected a number (value 'x1')",
+                         f'observations.csv, row 8194: has {len(header) + 1} fields, the header has {len(header)}',
+                         "observations.csv, row 16502, column value: expected a number (value '1x')"], lines
 
 
 # --- round trip and atomic save -------------------------------------------------------------------
