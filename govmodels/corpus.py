@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import opencc
 
-from .files import shown, FileError, decode_bytes, spreadsheet_safe
+from .files import shown, FileError, decode_bytes, spreadsheet_safe, temp_sibling
 from .lexicon import models_mentioned, MODEL_LEXICON_VERSION
 from functools import lru_cache
 from .text import CANDIDATE_COLUMNS, extract_columns, candidate_frame, normalize
@@ -343,7 +343,7 @@ class _Sink:
         if self.path.is_dir(): raise CorpusError(f"{self.path}: is a folder")
         if self.path.exists() and not force: raise CorpusError(f"{self.path}: exists; use --force to overwrite it")
         if not self.path.parent.is_dir(): raise CorpusError(f"{self.path.parent}: no such folder")
-        fd, self.tmp = tempfile.mkstemp(prefix=f'.{self.path.name}.', suffix='.tmp', dir=self.path.parent)
+        fd, self.tmp = temp_sibling(self.path)
         self.f = os.fdopen(fd, 'wb' if self.parquet else 'w', **({} if self.parquet else dict(encoding='utf-8', newline='')))
 
     def write(self, part, header: list):
@@ -356,16 +356,26 @@ class _Sink:
         if self.writer is None: self.f.write(','.join(header) + '\n'); self.writer = True
         self.f.write(part if isinstance(part, str) else spreadsheet_safe(part).to_csv(index=False, header=False))
 
-    def commit(self, header):
+    def finish(self, header):
+        "Write the header if nothing was written, then make the temporary file durable (flushed, synced, closed)."
         if self.writer is None: self.write(pd.DataFrame(columns=header) if self.parquet else '', header)
         if self.parquet: self.writer.close()
         if self.path is None: self.f.flush(); return
         self.f.flush(); os.fsync(self.f.fileno()); self.f.close()
-        os.replace(self.tmp, self.path)
+
+    def publish(self):
+        "Rename the finished temporary file into place."
+        if self.tmp is not None: os.replace(self.tmp, self.path); self.tmp = None
 
     def abort(self):
+        "Remove the temporary file. Never raises: on a full disk closing fails too, and the other sink must still be removed."
         if self.tmp is None: return
-        try: self.f.close()
+        try:
+            if self.parquet and self.writer is not None:
+                try: self.writer.close()                 # the footer: it may not fit either
+                finally: self.writer.is_open = False     # or pyarrow retries at exit and prints a traceback
+            self.f.close()
+        except (OSError, ValueError): pass
         finally: Path(self.tmp).unlink(missing_ok=True)
 
 # %% ../nbs/18_corpus.ipynb #1996102c
@@ -406,8 +416,10 @@ def extract_corpus(inputs: list, # Files, folders, glob patterns (see `corpus_in
                 if docs is not None: docs.write(_typed_docs(d), DOCUMENT_COLUMNS)
                 n_docs += len(d); n_cands += int(d.candidates.sum()); n_unread += int((~d.language.isin(READ_LANGUAGES)).sum())
                 bar.update(light['nbytes'])
-        if docs is not None: docs.commit(DOCUMENT_COLUMNS)
-        cand.commit(CANDIDATE_FILE_COLUMNS)
+        for sink, header in ((cand, CANDIDATE_FILE_COLUMNS), (docs, DOCUMENT_COLUMNS)):   # both written in full before either replaces
+            if sink is not None: sink.finish(header)                                        # an older file: never a mismatched pair
+        for sink in (cand, docs):
+            if sink is not None: sink.publish()
     except BaseException:
         cand.abort()
         if docs is not None: docs.abort()

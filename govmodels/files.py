@@ -6,7 +6,7 @@ Docs: https://govmodels.github.io/govmodels/files.html.md"""
 
 # %% auto #0
 __all__ = ['COMMON_CHARS', 'STALE_SECONDS', 'FileError', 'looks_binary', 'decode_bytes', 'read_text', 'member_path', 'shown',
-           'spreadsheet_safe', 'write_text_atomic', 'atomic_folder']
+           'spreadsheet_safe', 'temp_sibling', 'write_text_atomic', 'atomic_folder']
 
 # %% ../nbs/09a_files.ipynb #c56fb115
 import glob, os, re, shutil, tempfile, time
@@ -118,6 +118,17 @@ def spreadsheet_safe(df: pd.DataFrame, # A table about to be written as CSV
     return out
 
 # %% ../nbs/09a_files.ipynb #f03622bb
+def _umask() -> int:
+    "The process's umask (reading it means setting it: set it back at once)."
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
+def temp_sibling(path: Path) -> tuple:
+    "A new hidden temporary file beside `path` (`.name.XXXX.tmp`) with the permissions a plain new file would get: (fd, its path)."
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())                  # mkstemp makes it private; the output is the user's file like any other
+    return fd, tmp
+
 def write_text_atomic(path, # Target file
                       text: str|bytes, # Content (bytes are written as they are)
                       force: bool=False, # Replace an existing file
@@ -128,7 +139,7 @@ def write_text_atomic(path, # Target file
     if p.is_dir(): raise FileError(f"{p}: is a folder")
     if p.exists() and not force: raise FileError(f"{p}: exists; use --force (force=True) to overwrite it")
     if not p.parent.exists(): raise FileError(f"{p.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f'.{p.name}.', suffix='.tmp', dir=p.parent)
+    fd, tmp = temp_sibling(p)
     try:
         with (os.fdopen(fd, 'wb') if isinstance(text, bytes) else os.fdopen(fd, 'w', encoding=encoding, newline='')) as f:
             f.write(text); f.flush(); os.fsync(f.fileno())
@@ -160,8 +171,7 @@ def atomic_folder(path, # Folder to create or replace
     if not parent.is_dir(): raise FileError(f"{parent}: no such folder")
     _recover(parent, path.name)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.', suffix='.tmp', dir=parent))
-    mask = os.umask(0); os.umask(mask)
-    os.chmod(tmp, 0o777 & ~mask)                      # readable as the user's umask says (mkdtemp makes it private)
+    os.chmod(tmp, 0o777 & ~_umask())                  # readable as the user's umask says (mkdtemp makes it private)
     try:
         yield tmp
         if path.exists():

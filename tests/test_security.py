@@ -260,3 +260,39 @@ def test_an_empty_package_is_refused_in_one_line(pkg, tmp_path):
     r = subprocess.run([str(GOVMODELS), 'report', '--data', str(pkg), '--out', str(tmp_path/'rep')], capture_output=True, text=True)
     assert r.returncode == 1 and 'Traceback' not in r.stderr and 'no cases: there is nothing to compare or report' in r.stderr
     assert not (tmp_path/'rep').exists()
+
+
+def _full_disk(limit=20_000):
+    "In the child: writes beyond `limit` bytes fail with an OSError (EFBIG), as on a full disk, instead of killing the process."
+    import resource, signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.parametrize('out, lines, limit', [('cands.csv', 400, 20_000), ('cands.parquet', 400, 20_000),
+                                               ('cands.csv', 10, 1_000)])     # all in the write buffer: it fails when closing
+def test_extract_on_a_full_disk_leaves_the_old_outputs_and_no_temporary(tmp_path, out, lines, limit):
+    art = tmp_path/'art'; art.mkdir()
+    (art/'a.txt').write_text('某镇共划分网格93个,配备网格员120名,收到问题8071条,办结率99.31%。\n' * lines, encoding='utf-8')
+    res = tmp_path/'res'; res.mkdir()
+    old = {res/out: b'old candidates', res/out.replace('cands', 'cands.documents'): b'old documents'}
+    for p, b in old.items(): p.write_bytes(b)
+    r = subprocess.run([str(GOVMODELS), 'extract', str(art), '--out', str(res/out), '--force'], capture_output=True, text=True,
+                       preexec_fn=lambda: _full_disk(limit))
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert {p.name: p.read_bytes() for p in res.iterdir()} == {p.name: b for p, b in old.items()}   # nothing half-written, nothing left
+
+
+def test_report_on_a_full_disk_keeps_the_old_report(tmp_path):
+    old = tmp_path/'rep'; old.mkdir(); (old/'report.html').write_text('old report', encoding='utf-8')
+    r = subprocess.run([str(GOVMODELS), 'report', '--out', str(old)], capture_output=True, text=True, preexec_fn=_full_disk)
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ['rep'] and [p.name for p in old.iterdir()] == ['report.html']
+    assert (old/'report.html').read_text(encoding='utf-8') == 'old report'
+
+
+def test_outputs_follow_the_umask(tmp_path):
+    art = tmp_path/'a.txt'; art.write_text('共划分网格93个。\n', encoding='utf-8')
+    r = subprocess.run(f'umask 022 && "{GOVMODELS}" extract "{art}" --out "{tmp_path/"c.csv"}"', shell=True, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob('c*')} == {'c.csv': 0o644, 'c.documents.csv': 0o644}
