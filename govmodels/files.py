@@ -6,7 +6,7 @@ Docs: https://govmodels.github.io/govmodels/files.html.md"""
 
 # %% auto #0
 __all__ = ['COMMON_CHARS', 'STALE_SECONDS', 'FileError', 'looks_binary', 'decode_bytes', 'read_text', 'member_path', 'shown',
-           'spreadsheet_safe', 'temp_sibling', 'write_text_atomic', 'atomic_folder']
+           'spreadsheet_safe', 'temp_sibling', 'write_texts_atomic', 'write_text_atomic', 'atomic_folder']
 
 # %% ../nbs/09a_files.ipynb #c56fb115
 import glob, os, re, shutil, tempfile, time
@@ -129,25 +129,36 @@ def temp_sibling(path: Path) -> tuple:
     os.fchmod(fd, 0o666 & ~_umask())                  # mkstemp makes it private; the output is the user's file like any other
     return fd, tmp
 
+def write_texts_atomic(texts: dict, # {target path: content (str, or bytes written as they are)}
+                       force: bool=False, # Replace existing files
+                       encoding: str='utf-8', # Encoding of the written files
+                      ) -> list: # The paths written
+    "Write a set of files that belong together: each through a temporary file, all in full before any replaces an older one."
+    paths = [Path(p) for p in texts]
+    for p in paths:
+        if p.is_dir(): raise FileError(f"{p}: is a folder")
+        if p.exists() and not force: raise FileError(f"{p}: exists; use --force (force=True) to overwrite it")
+        if not p.parent.exists(): raise FileError(f"{p.parent}: no such folder")
+    tmps = []
+    try:
+        for p, text in zip(paths, texts.values()):
+            fd, tmp = temp_sibling(p)
+            tmps.append(tmp)
+            with (os.fdopen(fd, 'wb') if isinstance(text, bytes) else os.fdopen(fd, 'w', encoding=encoding, newline='')) as f:
+                f.write(text); f.flush(); os.fsync(f.fileno())
+        for p, tmp in zip(paths, tmps): os.replace(tmp, p)
+    except BaseException:
+        for tmp in tmps: Path(tmp).unlink(missing_ok=True)
+        raise
+    return paths
+
 def write_text_atomic(path, # Target file
                       text: str|bytes, # Content (bytes are written as they are)
                       force: bool=False, # Replace an existing file
                       encoding: str='utf-8', # Encoding of the written file
                      ) -> Path: # The path written
     "Write `text` to `path` through a temporary file and a rename; refuse to replace a file unless `force`."
-    p = Path(path)
-    if p.is_dir(): raise FileError(f"{p}: is a folder")
-    if p.exists() and not force: raise FileError(f"{p}: exists; use --force (force=True) to overwrite it")
-    if not p.parent.exists(): raise FileError(f"{p.parent}: no such folder")
-    fd, tmp = temp_sibling(p)
-    try:
-        with (os.fdopen(fd, 'wb') if isinstance(text, bytes) else os.fdopen(fd, 'w', encoding=encoding, newline='')) as f:
-            f.write(text); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+    return write_texts_atomic({path: text}, force, encoding)[0]
 
 # %% ../nbs/09a_files.ipynb #07c65014
 STALE_SECONDS = 3600

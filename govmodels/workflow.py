@@ -219,8 +219,8 @@ def write_review(candidates, # Candidates file from `govmodels extract`
     ds = load(package)
     frames = dict(zip(SHEETS, review_tables(candidates, ds, documents)))
     if out.suffix.lower() == '.csv':
-        from govmodels.files import write_text_atomic
-        for s, t in zip(SHEETS, targets): write_text_atomic(t, spreadsheet_safe(frames[s]).to_csv(index=False), force=force)
+        from govmodels.files import write_texts_atomic
+        write_texts_atomic({t: spreadsheet_safe(frames[s]).to_csv(index=False) for s, t in zip(SHEETS, targets)}, force=force)   # all or none
         return out
     _write_workbook(frames, ds, out)
     return out
