@@ -178,6 +178,7 @@ def atomic_folder(path, # Folder to create or replace
                  ):
     "Yield a temporary sibling folder; on success it replaces `path`, on any error or interrupt it is removed."
     path = Path(path)
+    if path.is_symlink(): raise FileError(f"{path}: is a symbolic link; give the folder itself")     # replacing it would replace the link
     parent = path.resolve().parent
     if not parent.is_dir(): raise FileError(f"{parent}: no such folder")
     _recover(parent, path.name)

@@ -245,13 +245,26 @@ def read_descriptor(folder) -> tuple: # (descriptor dict or None, list of proble
         return None, [('datapackage.json', None, 'resources', None, 'no list of resources')]
     return d, []
 
+_SHAPES = {'required': (bool, 'true or false'), 'unique': (bool, 'true or false'), 'enum': (list, 'a list'),
+           'pattern': (str, 'a string'), 'minimum': ((int, float), 'a number')}
+"What each constraint govmodels applies must be, as (Python types, in words)."
+
 def _schema_shape(resource: dict) -> str|None:
-    "What is wrong with the shape of a resource's schema (an object with a list of fields, each an object with a string name), or None."
+    "What is wrong with the shape of a resource (its encoding, its schema's fields, their types and constraints, its primary key), or None."
     s = resource.get('schema')
+    if not isinstance(resource.get('encoding', ''), str): return 'encoding must be a string such as "utf-8"'
     if not isinstance(s, dict) or not isinstance(s.get('fields'), list): return 'schema must be an object with a list of fields'
     for i, f in enumerate(s['fields']):
         if not isinstance(f, dict) or not isinstance(f.get('name'), str): return f'field {i + 1} of the schema has no name'
-        if not isinstance(f.get('constraints', {}), dict): return f"field {f['name']!r}: constraints must be an object"
+        if not isinstance(f.get('type', 'string'), str): return f"field {f['name']!r}: type must be a string"
+        if not isinstance(c := f.get('constraints', {}), dict): return f"field {f['name']!r}: constraints must be an object"
+        for k, (types, words) in _SHAPES.items():
+            if k in c and (not isinstance(c[k], types) or (types is not bool and isinstance(c[k], bool))):
+                return f"field {f['name']!r}: constraints.{k} must be {words}"
+        for k in ('trueValues', 'falseValues'):
+            if k in f and not (isinstance(f[k], list) and all(isinstance(x, str) for x in f[k])): return f"field {f['name']!r}: {k} must be a list of strings"
+    pk = s.get('primaryKey', [])
+    if not (isinstance(pk, str) or (isinstance(pk, list) and all(isinstance(x, str) for x in pk))): return 'primaryKey must be a field name or a list of them'
     return None
 
 def _missing_fields(resource: dict, needed: dict) -> str|None:

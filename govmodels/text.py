@@ -10,7 +10,7 @@ __all__ = ['UNITS', 'COUNT_UNITS', 'CANDIDATE_COLUMNS', 'KINDS', 'SENTENCE_WINDO
            'unit_for_observation', 'to_observations']
 
 # %% ../nbs/04_text.ipynb #a0a06a83
-import re, unicodedata, bisect
+import math, re, unicodedata, bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -143,7 +143,7 @@ def _cn_value(s: str) -> float|None:
     "Value of a run of Chinese numerals (None when it is not a number)."
     if s in _BARE: return _BARE[s]
     try: return float(cn2an.cn2an(s, 'smart'))
-    except (ValueError, KeyError, TypeError): return None
+    except (ValueError, KeyError, TypeError, OverflowError): return None          # 5,000 九 in a row is no number
 
 # %% ../nbs/04_text.ipynb #e9ee75b8
 def _prefix(t: str, i: int, chinese: bool=False) -> tuple:
@@ -187,6 +187,9 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     x = _AFTER.match(t, b); b = x.end()
     mult = _MULT.get(x['mult'], 1.0)
     v1 *= mult; v2 = None if v2 is None else v2 * mult
+    if not math.isfinite(v1) or (v2 is not None and not math.isfinite(v2)):      # 400 digits: beyond any figure, and beyond a float
+        f, a, b = _fixed(math.nan, 'number', a, b)
+        return dict(f, flag='too long to be a figure (beyond the range of a number)'), a, b
     q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
@@ -323,8 +326,8 @@ def extract_columns(text: str, # Text of an article
         direction, change = _change(t, a, b, s0, s1) if fields['kind'] in ('quantity', 'number') else (None, None)
         cols['direction'].append(direction); cols['change'].append(change)
         v = fields['value']
-        cols['flag'].append('a count with a fraction: a multiplier (万) may be missing' if fields['kind'] == 'quantity' and fields['unit'] in COUNT_UNITS
-                            and not fields['is_percent'] and v == v and v != int(v) and not _AVERAGE.search(t, max(s0, a - 10), a) else None)
+        cols['flag'].append(fields.get('flag') or ('a count with a fraction: a multiplier (万) may be missing' if fields['kind'] == 'quantity' and fields['unit'] in COUNT_UNITS
+                            and not fields['is_percent'] and v == v and v != int(v) and not _AVERAGE.search(t, max(s0, a - 10), a) else None))
         base_value = base_raw = None
         if fields['is_percent'] and change is None and last_qty is not None and last_qty[0] >= s0:   # a growth rate is no share
             base_value, base_raw = last_qty[1], last_qty[2]

@@ -163,6 +163,18 @@ def edit_descriptor(d, fn):
      "observations.csv, row 12, column period_start: not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD) (value '2023-13')"),
     ('rate base of zero', lambda d: (d/'observations.csv').write_text((d/'observations.csv').read_text(encoding='utf-8').replace(',8071,8071,8071,', ',0,0,0,'), encoding='utf-8'),
      "observations.csv, row 63, column base_obs_id: the base of a rate must be greater than 0 (value 'wangcheng-10')"),
+    ('encoding as a number', lambda d: edit_descriptor(d, lambda dp: dp['resources'][1].update(encoding=7)),
+     "datapackage.json, column resources: resource 'cases': encoding must be a string such as \"utf-8\" (value 'cases')"),
+    ('primary key as a number', lambda d: edit_descriptor(d, lambda dp: dp['resources'][1]['schema'].update(primaryKey=5)),
+     "datapackage.json, column resources: resource 'cases': primaryKey must be a field name or a list of them (value 'cases')"),
+    ('enum as a number', lambda d: edit_descriptor(d, lambda dp: dp['resources'][1]['schema']['fields'][0].update(constraints={'enum': 5})),
+     "datapackage.json, column resources: resource 'cases': field 'case_id': constraints.enum must be a list (value 'cases')"),
+    ('required as a word', lambda d: edit_descriptor(d, lambda dp: dp['resources'][1]['schema']['fields'][0].update(constraints={'required': 'yes'})),
+     "datapackage.json, column resources: resource 'cases': field 'case_id': constraints.required must be true or false (value 'cases')"),
+    ('type as a list', lambda d: edit_descriptor(d, lambda dp: dp['resources'][1]['schema']['fields'][0].update(type=['string'])),
+     "datapackage.json, column resources: resource 'cases': field 'case_id': type must be a string (value 'cases')"),
+    ('integer beyond 64 bits', lambda d: (d/'observations.csv').write_text((d/'observations.csv').read_text(encoding='utf-8').replace(',zzrb-20220117,433,', ',zzrb-20220117,' + '9' * 30 + ','), encoding='utf-8'),
+     f"observations.csv, row 2, column offset: integer beyond the 64-bit range (value '{'9' * 30}')"),
     ('rate that is its own base', lambda d: (d/'observations.csv').write_text((d/'observations.csv').read_text(encoding='utf-8').replace(',wangcheng-10,cswb-20231221,1263,', ',wangcheng-11,cswb-20231221,1263,'), encoding='utf-8'),
      "observations.csv, row 63, column base_obs_id: a rate cannot be its own base (value 'wangcheng-11')"),
 ])
@@ -178,6 +190,17 @@ def test_operating_system_errors_are_one_line(tmp_path):
     r = subprocess.run([str(GOVMODELS), 'report', '--out', str(tmp_path/('a' * 250))], capture_output=True, text=True)
     assert r.returncode == 1 and 'Traceback' not in r.stderr and 'File name too long' in r.stderr
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.parametrize('target', ['missing', 'report'])
+def test_report_out_as_a_symbolic_link_is_refused(tmp_path, target):
+    "Replacing a link would replace the link, not the folder it points to (and a dangling link made the rename fail obscurely)."
+    if target == 'report': write_report(load(), tmp_path/'real', n_draws=100)
+    (tmp_path/'link').symlink_to(tmp_path/('real' if target == 'report' else 'nowhere'))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    r = subprocess.run([str(GOVMODELS), 'report', '--out', str(tmp_path/'link')], capture_output=True, text=True)
+    assert r.returncode == 1 and 'Traceback' not in r.stderr and 'is a symbolic link' in r.stderr, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before and (tmp_path/'link').is_symlink()
 
 
 def test_output_piped_into_head_stops_quietly(tmp_path):

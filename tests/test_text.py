@@ -140,3 +140,12 @@ def test_direction_and_change(text, want):
 def test_fractional_counts_are_flagged(text, flagged):
     c = extract(text)
     assert c[c.flag.notna()].raw.tolist() == flagged
+
+
+def test_numbers_beyond_any_figure_are_flagged_not_a_crash():
+    "400 digits overflow a float and 3,000 Chinese numerals overflow cn2an's conversion: one flagged non-figure, or nothing."
+    c = extract('某街道共划分网格' + '9' * 400 + '个,另有' + '八' * 3000 + '名网格员,配备网格员1' + '0' * 320 + '名,共有党员35名。')
+    assert c.raw.tolist()[-1] == '35名' and c.value.tolist()[-1] == 35
+    huge = c.iloc[:-1]
+    assert len(huge) == 2 and huge.value.isna().all() and (huge.kind == 'number').all()
+    assert huge.flag.str.startswith('too long to be a figure').all()
