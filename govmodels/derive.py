@@ -240,7 +240,8 @@ def _design(r, v, model, alpha, method):
 
 def _branching(r, v, model, alpha, method):
     g = v[(v.indicator == 'grids') & v.tier.notna()]
-    m = g.merge(g.assign(tier=g.tier + 1), on=_KEYS + ['tier'], suffixes=('', '_d'))
+    up = g[g.lower > 0]                                               # the level above is the denominator: positive, as in _denominators
+    m = g.merge(up.assign(tier=up.tier + 1), on=_KEYS + ['tier'], suffixes=('', '_d'))
     if m.empty: return None
     res = ratio(m.value, m.value_d, 1.0, m.lower, m.upper, m.lower_d, m.upper_d)
     out = _result(r, m, res, m.obs_id_d + ';' + m.obs_id, m, model, 'numerator', 'denominator')

@@ -265,6 +265,8 @@ def _schema_shape(resource: dict) -> str|None:
             if k in f and not (isinstance(f[k], list) and all(isinstance(x, str) for x in f[k])): return f"field {f['name']!r}: {k} must be a list of strings"
     pk = s.get('primaryKey', [])
     if not (isinstance(pk, str) or (isinstance(pk, list) and all(isinstance(x, str) for x in pk))): return 'primaryKey must be a field name or a list of them'
+    if unknown := [k for k in ([pk] if isinstance(pk, str) else pk) if k not in {f['name'] for f in s['fields']}]:
+        return f'primaryKey names {unknown[0]!r}, which is not a field of the schema'
     return None
 
 def _missing_fields(resource: dict, needed: dict) -> str|None:

@@ -319,3 +319,19 @@ def test_outputs_follow_the_umask(tmp_path):
     r = subprocess.run(f'umask 022 && "{GOVMODELS}" extract "{art}" --out "{tmp_path/"c.csv"}"', shell=True, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob('c*')} == {'c.csv': 0o644, 'c.documents.csv': 0o644}
+
+
+def test_zero_grid_counts_give_no_metric_instead_of_a_crash(pkg):
+    "A package where every grid count is 0 (exact): the per-grid ratios and the branching between grid levels are not derived."
+    from govmodels.derive import metrics_table
+    rows = list(csv.reader(io.StringIO((pkg/'observations.csv').read_text(encoding='utf-8'))))
+    h = rows[0]
+    for r in rows[1:]:
+        if r[h.index('indicator')] == 'grids':
+            for c in ('value', 'lower', 'upper'): r[h.index(c)] = '0'
+            r[h.index('raw')], r[h.index('qualifier')] = '0个', 'exact'
+    buf = io.StringIO(); csv.writer(buf, lineterminator='\n').writerows(rows)
+    (pkg/'observations.csv').write_text(buf.getvalue(), encoding='utf-8')
+    m = metrics_table(load(pkg))
+    assert len(m) and not (m.denominator == 0).any()
+    assert not m.metric.str.startswith('grid_branching').any()

@@ -285,3 +285,42 @@ def test_truncated_files_never_crash_the_loader(tmp_path_factory, table, frac):
     validate(d)
     try: load(d)
     except DataError: pass
+
+
+# --- random descriptor shapes ----------------------------------------------------------------------
+
+DESCRIPTOR = json.loads((bundled_path()/'datapackage.json').read_text(encoding='utf-8'))
+
+
+def _key_paths(obj, prefix=()):
+    "Every key path in a JSON value: ('resources', 1, 'schema', 'fields', 0, 'type'), …"
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+    for k, v in items:
+        yield prefix + (k,)
+        yield from _key_paths(v, prefix + (k,))
+
+
+KEY_PATHS = list(_key_paths(DESCRIPTOR))
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                           max_leaves=6)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(KEY_PATHS), JSON_VALUES), min_size=1, max_size=3))
+def test_random_descriptor_shapes_never_crash_the_loader(tmp_path_factory, edits):
+    "Any value of any JSON type at any place of datapackage.json: validate lists problems (or none), load raises only DataError."
+    import copy
+    d = tmp_path_factory.mktemp('dsc')/'pkg'
+    shutil.copytree(bundled_path(), d)
+    desc = copy.deepcopy(DESCRIPTOR)
+    for path, value in edits:
+        node = desc
+        try:
+            for k in path[:-1]: node = node[k]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError): pass            # an earlier edit removed the place
+    (d/'datapackage.json').write_text(json.dumps(desc, ensure_ascii=False), encoding='utf-8')
+    validate(d)
+    try: load(d)
+    except DataError: pass
