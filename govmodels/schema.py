@@ -241,6 +241,7 @@ def read_descriptor(folder) -> tuple: # (descriptor dict or None, list of proble
     except UnicodeDecodeError: return None, [('datapackage.json', None, None, None, 'not UTF-8 text')]
     except json.JSONDecodeError as e: return None, [('datapackage.json', e.lineno, None, None, f'not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})')]
     except RecursionError: return None, [('datapackage.json', None, None, None, 'not a usable descriptor: nested too deeply')]
+    except OSError as e: return None, [('datapackage.json', None, None, None, f'cannot be read ({e.strerror})')]
     if not isinstance(d, dict) or not isinstance(d.get('resources'), list):
         return None, [('datapackage.json', None, 'resources', None, 'no list of resources')]
     return d, []

@@ -335,3 +335,16 @@ def test_zero_grid_counts_give_no_metric_instead_of_a_crash(pkg):
     m = metrics_table(load(pkg))
     assert len(m) and not (m.denominator == 0).any()
     assert not m.metric.str.startswith('grid_branching').any()
+
+
+@pytest.mark.parametrize('name', ['datapackage.json', 'cases.csv'])
+def test_an_unreadable_file_is_one_line(pkg, monkeypatch, name):
+    "Permission denied (simulated: the tests may run as root, who reads anything) on the descriptor or on a table."
+    real_open = open
+    def guarded(file, *a, **k):
+        if Path(file).name == name: raise PermissionError(13, 'Permission denied', str(file))
+        return real_open(file, *a, **k)
+    monkeypatch.setattr('builtins.open', guarded)
+    monkeypatch.setattr('io.open', guarded)                            # pathlib opens through io.open
+    code, lines, err = run_validate(pkg)
+    assert code == 1 and 'Traceback' not in err and f'{name}: cannot be read (Permission denied)' in lines, (lines, err[-300:])
