@@ -21,7 +21,7 @@ import opencc
 from .files import shown, FileError, decode_bytes, spreadsheet_safe, temp_sibling
 from .lexicon import models_mentioned, MODEL_LEXICON_VERSION
 from functools import lru_cache
-from .text import CANDIDATE_COLUMNS, extract_columns, candidate_frame, normalize
+from .text import CANDIDATE_COLUMNS, extract_columns, candidate_frame, normalize_text
 
 # %% ../nbs/18_corpus.ipynb #3beb5dc4
 CORPUS_SUFFIXES = {'.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv', '.parquet': 'parquet'}
@@ -249,10 +249,10 @@ def extract_document(doc: dict, # doc_id, text, and any of file, row, url, outle
         cands = {k: [] for k in CANDIDATE_COLUMNS}
         row.update(candidates=0, damage_marks=0, models=None, place_chain=None, place_method=None, **dict.fromkeys(PLACE_COLUMNS))
     else:
-        nz = normalize(text)
+        nz = normalize_text(text)
         cands = extract_columns(text, source_id=doc['doc_id'], normalized=nz)
         found = models_mentioned(nz.text)
-        chain, where = (doc['place'], places(doc['place'])) if doc.get('place') else locate(normalize(doc.get('title') or '').text + '\n' + nz.text[:1500])
+        chain, where = (doc['place'], places(doc['place'])) if doc.get('place') else locate(normalize_text(doc.get('title') or '').text + '\n' + nz.text[:1500])
         row.update(candidates=len(cands['start']), damage_marks=len(nz.damage), models=';'.join(found) or None, place_chain=chain, **where)
     cands['encoding'] = [doc.get('encoding')] * row['candidates']
     return cands, row

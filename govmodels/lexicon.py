@@ -213,5 +213,5 @@ def stage_verb(before: pd.Series, # Text before each figure (its clause or sente
 # %% ../nbs/04a_lexicon.ipynb #441aa7f6
 CHANGE_VERBS = {'up': ('增长', '增加', '提高', '提升', '上升', '扩大', '增', '升'),
                 'down': ('下降', '减少', '降低', '下滑', '缩减', '压缩', '降')}
-"Verbs of change by direction (Simplified: `normalize` converts Traditional text first); a one-character verb counts only before 到 or 至 (升至, 降到)."
+"Verbs of change by direction (Simplified: `normalize_text` converts Traditional text first); a one-character verb counts only before 到 or 至 (升至, 降到)."
 

@@ -153,6 +153,7 @@ def _blank(path, block: int=1 << 20) -> bool:
             if b.strip(): return False
     return True
 
+# %% ../nbs/01a_schema.ipynb #4d43ee1b
 def _read_csv(path, encoding: str, resource: dict, fn: str, out: list) -> tuple:
     "Decode, split, code and type one CSV as it streams from disk (raises UnicodeDecodeError or LookupError if `encoding` does not fit)."
     with open(path, encoding=encoding, newline='') as stream: return _parse_csv(stream, resource, fn, out)
@@ -189,6 +190,7 @@ def _parse_csv(stream, resource: dict, fn: str, out: list) -> tuple:
             out += _duplicates(df, pk, fn)
     return df, out
 
+# %% ../nbs/01a_schema.ipynb #b6af7676
 def _split_rows(body, header: list, fn: str, cols: dict) -> list:
     "Code the data rows chunk by chunk into `cols`; returns the problems of rows with the wrong number of fields as (row, problem)."
     pos = {h: i for i, h in enumerate(header)}
@@ -210,6 +212,7 @@ def _split_rows(body, header: list, fn: str, cols: dict) -> list:
         start += len(chunk)
     return bad
 
+# %% ../nbs/01a_schema.ipynb #2dc8636f
 def _column(codes: _Codes, field: dict, present: bool, fn: str) -> tuple:
     "The typed column of one field and the problems of its cells, as (Series, problem tuples with their row)."
     texts, c = codes.texts, codes.codes()

@@ -6,7 +6,7 @@ Docs: https://govmodels.github.io/govmodels/text.html.md"""
 
 # %% auto #0
 __all__ = ['UNITS', 'COUNT_UNITS', 'CANDIDATE_COLUMNS', 'KINDS', 'SENTENCE_WINDOW', 'LATIN_WINDOW', 'CANDIDATE_DTYPES',
-           'OBS_UNITS', 'Normalized', 'normalize', 'extract_columns', 'candidate_frame', 'extract',
+           'OBS_UNITS', 'Normalized', 'normalize_text', 'extract_columns', 'candidate_frame', 'extract',
            'unit_for_observation', 'to_observations']
 
 # %% ../nbs/04_text.ipynb #a0a06a83
@@ -20,6 +20,7 @@ import cn2an
 import opencc
 
 from .bounds import figure_bounds, MARKERS
+from .compat import renamed
 from .lexicon import suggest_indicator, CHANGE_VERBS
 from .data import columns_of, allowed_values
 
@@ -90,7 +91,7 @@ def _join_layout_breaks(text, starts, ends, min_line=20):
         return None
     return _substitute(_CANDIDATE_BREAK, repl, text, starts, ends)
 
-def normalize(text: str, # Text of an article, as decoded from its file
+def normalize_text(text: str, # Text of an article, as decoded from its file
              ) -> Normalized: # The normal form with its offset map and damage marks
     "Deterministic, idempotent normal form of a Chinese text, with a map back to input offsets."
     if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -102,6 +103,9 @@ def normalize(text: str, # Text of an article, as decoded from its file
     t, starts, ends = _substitute(_RANGE, lambda m: '-', t, starts, ends)
     t, starts, ends = _join_layout_breaks(t, starts, ends)
     return Normalized(t, starts, ends, np.array([m.start() for m in _DAMAGE.finditer(t)], dtype=np.int64))
+
+# %% ../nbs/04_text.ipynb #9cd51fc7
+normalize = renamed(normalize_text, 'govmodels.text.normalize')      # not in __all__: `import *` brings only the new name
 
 # %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
@@ -297,10 +301,10 @@ def _in_latin(marks, a: int, b: int) -> bool:
 
 def extract_columns(text: str, # Text of an article
                     source_id: str|None=None, # Identifier to put in every row
-                    normalized: Normalized|None=None, # `normalize(text)`, when the caller already has it
+                    normalized: Normalized|None=None, # `normalize_text(text)`, when the caller already has it
                    ) -> dict: # {column: list of values} for `CANDIDATE_COLUMNS`
     "`extract`'s rows as plain columns: a corpus builds one DataFrame per batch of documents, not one per document."
-    nz = normalize(text) if normalized is None else normalized
+    nz = normalize_text(text) if normalized is None else normalized
     t = nz.text
     cuts = [m.start() for m in _SENT.finditer(t)]
     damage = set(nz.damage.tolist())
@@ -353,7 +357,7 @@ def candidate_frame(cols: dict, # From `extract_columns` (lists may hold several
 
 def extract(text: str, # Text of an article (Simplified or Traditional, annotations and damage allowed)
             source_id: str|None=None, # Identifier to put in every row
-            normalized: Normalized|None=None, # `normalize(text)`, when the caller already has it (a document table reuses it)
+            normalized: Normalized|None=None, # `normalize_text(text)`, when the caller already has it (a document table reuses it)
            ) -> pd.DataFrame: # One row per numeric mention, columns `CANDIDATE_COLUMNS`
     "Candidate figures in `text`: value, bounds, unit, kind, suggested indicator, and offsets into `text`."
     return candidate_frame(extract_columns(text, source_id, normalized))

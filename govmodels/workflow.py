@@ -20,7 +20,7 @@ from .corpus import documents_path, PLACE_COLUMNS
 from .data import load, save, validate, resolve_source_dir, Dataset, TABLES
 from .files import FileError, member_path, read_text, spreadsheet_safe
 from .lexicon import stage_verb
-from .text import normalize, OBS_UNITS, unit_for_observation
+from .text import normalize_text, OBS_UNITS, unit_for_observation
 
 # %% ../nbs/19_workflow.ipynb #5e8c98ab
 CODEBOOK = ('indicators', 'models')
@@ -180,7 +180,7 @@ def review_tables(candidates, # Candidates file from `govmodels extract` (CSV or
     cases = _proposed_cases(d, src, set(ds.cases.case_id))
     case_of = {doc: cid for cid, docs in zip(cases.case_id, cases._docs) for doc in docs}
     # candidate rows
-    nz_raw = [normalize(r).text if isinstance(r, str) else '' for r in c.raw]
+    nz_raw = [normalize_text(r).text if isinstance(r, str) else '' for r in c.raw]
     marked = [s.replace(n, f'【{n}】', 1) if isinstance(s, str) and n and n in s else f'【{r}】 {s}' for s, n, r in zip(c.sentence, nz_raw, c.raw)]
     before = pd.Series(marked, index=c.index).str.split('【', n=1).str[0].str.split(r'[,，;；:：]').str[-1]   # the clause before the figure
     verbs = stage_verb(before, c.get('indicator', pd.Series(None, index=c.index)).map(ds.indicators.set_index('code').stage))

@@ -48,7 +48,7 @@ def test_critic_matches_pymcdm_and_skcriteria(seed):
 @pytest.mark.parametrize('ours,theirs', [('minmax', pn.minmax_normalization), ('vector', pn.vector_normalization)])
 def test_normalisations_match_pymcdm(seed, ours, theirs):
     df, hib, _ = problem(seed)
-    got = C.normalize(df, ours, hib).to_numpy()
+    got = C.normalize_indicators(df, ours, hib).to_numpy()
     want = np.column_stack([theirs(df.iloc[:, j].to_numpy(), cost=not hib[j]) for j in range(df.shape[1])])
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
 
@@ -89,9 +89,9 @@ def test_values_near_the_float_limits_give_the_scores_of_the_same_values_scaled(
     df = pd.DataFrame(rng.uniform(0.1, 1.7, (9, 4)), columns=list('abcd'))
     hib = [True, False, True, True]
     big = df * scale
-    calls = {'minmax': lambda d: C.normalize(d, 'minmax', hib), 'zscore': lambda d: C.normalize(d, 'zscore', hib),
-             'vector': lambda d: C.normalize(d, 'vector', hib),
-             'target': lambda d: C.normalize(d, 'target', hib, target=d.max() * np.array([1.0, 0.0, 1.0, 1.0]) + d.min() * np.array([0, 1, 0, 0])),
+    calls = {'minmax': lambda d: C.normalize_indicators(d, 'minmax', hib), 'zscore': lambda d: C.normalize_indicators(d, 'zscore', hib),
+             'vector': lambda d: C.normalize_indicators(d, 'vector', hib),
+             'target': lambda d: C.normalize_indicators(d, 'target', hib, target=d.max() * np.array([1.0, 0.0, 1.0, 1.0]) + d.min() * np.array([0, 1, 0, 0])),
              'entropy': lambda d: C.entropy_weights(d, hib), 'entropy_raw': lambda d: C.entropy_weights(d, hib, convention='raw'),
              'critic': lambda d: C.critic_weights(d, hib), 'pca': lambda d: C.pca_weights(d, hib),
              'topsis': lambda d: C.topsis(d, None, hib), 'topsis_raw': lambda d: C.topsis(d, None, hib, normalization=None),

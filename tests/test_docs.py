@@ -15,8 +15,8 @@ FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
          '--disable-component-update', '--disable-sync', '--hide-scrollbars']
 PROBE = ("<script>window.addEventListener('load', () => { const im = [...document.images];"
          " document.body.setAttribute('data-decoded', im.filter(i => i.complete && i.naturalWidth > 0).length + '/' + im.length); });</script>")
-MODULES = ['bounds', 'data', 'schema', 'checks', 'summary', 'text', 'lexicon', 'evaluate', 'metrics', 'derive', 'compare', 'plots',
-           'files', 'cli', 'composite', 'uncertainty', 'report']
+from govmodels._modidx import d as _INDEX
+MODULES = sorted(m.split('.', 1)[1] for m in _INDEX['syms'])      # every exported module, as nbdev's index lists them
 
 
 @pytest.fixture(scope='module')

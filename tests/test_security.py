@@ -222,14 +222,14 @@ def test_report_folder_follows_the_umask_and_a_crash_is_recovered(tmp_path):
 
 
 def test_silent_wrong_results_are_refused_or_right():
-    from govmodels.composite import normalize, ahp_weights, coupling_coordination
+    from govmodels.composite import normalize_indicators, ahp_weights, coupling_coordination
     from govmodels.metrics import intensity, proportion
     df = pd.DataFrame({'a': [1.0, 2.0, 3.0], 'b': [3.0, 1.0, 2.0]})
-    assert normalize(df, higher_is_better=['False', 'True']).a.tolist() == [1.0, 0.5, 0.0]   # a CSV's 'False' is False
-    for call, msg in [(lambda: normalize(df, higher_is_better=['maybe', True]), 'is not a direction'),
+    assert normalize_indicators(df, higher_is_better=['False', 'True']).a.tolist() == [1.0, 0.5, 0.0]   # a CSV's 'False' is False
+    for call, msg in [(lambda: normalize_indicators(df, higher_is_better=['maybe', True]), 'is not a direction'),
                       (lambda: ahp_weights(np.ones((20, 20))), 'tabulated up to 15'),
                       (lambda: coupling_coordination(df, {'x': ['a'], 'y': []}), 'subsystems without indicators'),
-                      (lambda: normalize(df, method='target', target=[1.0, np.nan]), 'need a finite target'),
+                      (lambda: normalize_indicators(df, method='target', target=[1.0, np.nan]), 'need a finite target'),
                       (lambda: intensity(np.inf, 1.0), 'count must be finite'),
                       (lambda: proportion(5, np.inf), 'n must be finite')]:
         with pytest.raises(ValueError, match=msg): call()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 
-from govmodels.text import extract, normalize, to_observations
+from govmodels.text import extract, normalize_text, to_observations
 
 COLS = ['raw', 'value', 'lower', 'upper', 'qualifier', 'unit', 'kind', 'damaged']
 
@@ -105,14 +105,14 @@ def test_bounds_are_ordered_whenever_set(text):
 @PROPS
 @given(MIXED)
 def test_normalisation_is_idempotent(text):
-    once = normalize(text).text
-    assert normalize(once).text == once
+    once = normalize_text(text).text
+    assert normalize_text(once).text == once
 
 
 @PROPS
 @given(MIXED)
 def test_offset_map_is_monotone_and_in_range(text):
-    nz = normalize(text)
+    nz = normalize_text(text)
     assert len(nz.starts) == len(nz.ends) == len(nz.text)
     if len(nz.text):
         assert (np.diff(nz.starts) >= 0).all() and (nz.starts < nz.ends).all() and nz.ends.max() <= len(text)

@@ -47,10 +47,10 @@ def test_base_scores_agree_with_composite(agg):
     hib = [True, False, True, True, False]
     res = uncertainty(df, hib, normalizations=('minmax',), weightings=('entropy',), aggregations=(agg,), n_draws=10, random_state=0)
     w = C.entropy_weights(df, hib)
-    want = {'arithmetic': lambda: C.aggregate(C.normalize(df, 'minmax', hib), w),
+    want = {'arithmetic': lambda: C.aggregate(C.normalize_indicators(df, 'minmax', hib), w),
             'topsis': lambda: C.topsis(df, w, hib, normalization='minmax'),
             'grey_relational': lambda: C.grey_relational(df, w, hib),
-            'geometric': lambda: C.aggregate(C.normalize(df, 'minmax', hib, range=(1, 100)), w, 'geometric')}[agg]()
+            'geometric': lambda: C.aggregate(C.normalize_indicators(df, 'minmax', hib, range=(1, 100)), w, 'geometric')}[agg]()
     np.testing.assert_allclose(res.ranks.base_score.to_numpy(), want.to_numpy(), rtol=1e-12)
 
 
