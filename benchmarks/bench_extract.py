@@ -1,4 +1,4 @@
-"""Throughput of govmodels.text (normalize + extract) on a generated corpus, side by side with
+"""Throughput of govmodels.text (normalize_text + extract) on a generated corpus, side by side with
 (a) a bare `re.finditer(r"\\d+")` scan of the same text, the floor no extractor can beat, and
 (b) a naive pipeline: jieba segmentation, then cn2an on every token (timed on a sample: it is slow).
 
@@ -94,14 +94,14 @@ def best_of(fn, repeat):
 
 
 def hard_wrapped() -> str:
-    "normalize on hard-wrapped text without sentence punctuation (30-character lines), 2,000 and 8,000 lines: times and growth exponent."
+    "normalize_text on hard-wrapped text without sentence punctuation (30-character lines), 2,000 and 8,000 lines: times and growth exponent."
     import math
-    from govmodels.text import normalize
+    from govmodels.text import normalize_text
     line = '街道网格员走访居民共计收集问题并及时上报处理'
     times = {}
     for n in (2000, 8000):
         t = '\n'.join(line[:25] + str(i % 10) * 5 for i in range(n))
-        t0 = time.perf_counter(); normalize(t); times[n] = time.perf_counter() - t0
+        t0 = time.perf_counter(); normalize_text(t); times[n] = time.perf_counter() - t0
     return (f'hard-wrapped normalize: 2,000 lines {times[2000]:.3f} s, 8,000 lines {times[8000]:.3f} s, '
             f'growth exponent {math.log(times[8000] / times[2000]) / math.log(4):.2f}')
 

@@ -257,10 +257,11 @@ def metrics_table(ds, # A `govmodels.data.Dataset` (bundled or your own)
                   alpha: float=0.05, # 1 - level of the model-based intervals
                   method: str='wilson', # Binomial interval method for the model-based columns
                   view: pd.DataFrame|None=None, # A precomputed `observation_view(ds)`
+                  recipes: list|None=None, # Recipes to apply (default: the registry, `RECIPES`)
                  ) -> pd.DataFrame: # One row per derived metric, columns `METRICS_COLUMNS`
     "Every metric of the registry that the dataset's figures allow, with its interval, recipe and the obs_ids used."
     v = _usable(observation_view(ds) if view is None else view)
-    frames = [f for r in RECIPES if (f := _KINDS[r.kind](r, v, model, alpha, method)) is not None and len(f)]
+    frames = [f for r in (RECIPES if recipes is None else recipes) if (f := _KINDS[r.kind](r, v, model, alpha, method)) is not None and len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=METRICS_COLUMNS)
     for c in ('scope', 'subset', 'grid_level', 'families', 'component', 'period_text'): out[c] = out[c].astype(object).where(out[c].notna(), None)
     out = out[METRICS_COLUMNS].astype({c: float for c in ('estimate', 'lower', 'upper', 'model_lower', 'model_upper', 'period_years',
