@@ -109,6 +109,101 @@ def _pick(u: np.ndarray, m: int) -> np.ndarray:
     "Map uniforms in [0, 1] to choices 0..m-1."
     return np.minimum((u * m).astype(np.int64), m - 1)
 
+# %% ../nbs/11_uncertainty.ipynb #f2bf9423
+def _check_options(x: pd.DataFrame, normalizations, weightings, aggregations, concentration, n_draws, weight_draws, lower, upper) -> tuple:
+    "Refuse options that cannot run, naming the argument; returns the data bounds as arrays (lo, hi), or (None, None)."
+    for name, opts, allowed in (('normalizations', normalizations, NORMALIZATIONS), ('weightings', weightings, WEIGHTINGS),
+                                ('aggregations', aggregations, AGGREGATIONS)):
+        if not len(opts): raise ValueError(f"{name}: give at least one")
+        bad = [o for o in opts if o not in allowed or o == 'target']
+        if bad: raise ValueError(f"{name}: {bad} not among {[a for a in allowed if a != 'target']}")
+    if concentration is not None and not concentration > 0: raise ValueError(f"concentration must be > 0, got {concentration!r}")
+    if not (isinstance(n_draws, (int, np.integer)) and n_draws >= 1): raise ValueError(f"n_draws must be a positive integer, got {n_draws!r}")
+    if weight_draws is not None and concentration is not None: raise ValueError("weight_draws and concentration: give one or the other")
+    if (lower is None) != (upper is None): raise ValueError("lower and upper: give both or neither")
+    if lower is not None:
+        for name, b in (('lower', lower), ('upper', upper)):
+            if not isinstance(b, pd.DataFrame) or set(b.index) != set(x.index) or set(b.columns) != set(x.columns):
+                raise ValueError(f"{name} must have the same units and indicators as df")
+        lo, hi = (b.reindex(index=x.index, columns=x.columns).astype(float).to_numpy() for b in (lower, upper))
+        gap = np.isnan(lo) | np.isnan(hi)
+        if gap.any():                         # an open bound (以上, 不到) has no end to draw up to: say so, never invent one
+            r, c = np.argwhere(gap)[0]
+            raise ValueError(f"lower/upper: open bound (missing) at unit {x.index[r]!r}, indicator {x.columns[c]!r}: drawing within "
+                             "bounds needs both ends; give a finite bound you can defend, or set both bounds to the value")
+        if ((lo > x.to_numpy()) | (x.to_numpy() > hi)).any(): raise ValueError("lower <= df <= upper must hold for every cell")
+        return lo, hi
+    return None, None
+
+# %% ../nbs/11_uncertainty.ipynb #3e4d436e
+def _draw_weights(total: int, k: int, weightings, wt_i: np.ndarray, base_w: dict, concentration, weight_draws, design: str, col: dict, rng) -> np.ndarray:
+    "One weight vector per draw: the given rows, each scheme's base weights, or Dirichlet draws around them (from a pool, in a Sobol design)."
+    if weight_draws is not None:
+        wd = np.asarray(weight_draws, dtype=float)
+        if wd.shape != (total, k) or not np.isfinite(wd).all() or (wd < 0).any() or (wd.sum(axis=1) <= 0).any():
+            raise ValueError(f"weight_draws must be {total} × {k} non-negative finite rows with positive sums, got shape {wd.shape}")
+        return wd / wd.sum(axis=1, keepdims=True)
+    all_w = np.empty((total, k))
+    for s_i, sch in enumerate(weightings):
+        m = wt_i == s_i
+        if not m.any(): continue
+        if concentration is None: all_w[m] = base_w[sch]
+        elif design == 'monte carlo': all_w[m] = rng.dirichlet(np.maximum(concentration * base_w[sch], 1e-6), size=int(m.sum()))
+        else:                                     # a Sobol point picks a vector from a pool of draws (the 'weights' factor)
+            pool = rng.dirichlet(np.maximum(concentration * base_w[sch], 1e-6), size=min(total, 65536))
+            all_w[m] = pool[_pick(col['weights'][m], len(pool))]
+    return all_w
+
+# %% ../nbs/11_uncertainty.ipynb #e5c89302
+class _SobolSums:
+    "Running sums over the draws of a Sobol design (per base sample: A, AB_1..AB_nf, B), from which the indices follow."
+    def __init__(self, nf: int, n: int):
+        self.nf, self.f, self.f2, self.all = nf, np.zeros(n), np.zeros(n), np.zeros(n)
+        self.s, self.t, self.d = np.zeros((nf, n)), np.zeros((nf, n)), np.zeros((nf, n))
+
+    def add(self, ranks: np.ndarray):
+        "Add one batch of ranks (draws × units, whole groups of nf + 2 draws)."
+        f = ranks.reshape(-1, self.nf + 2, ranks.shape[1]).astype(float)
+        fa, fb, fab = f[:, 0], f[:, -1], f[:, 1:-1]
+        self.f += fa.sum(0) + fb.sum(0); self.f2 += (fa ** 2).sum(0) + (fb ** 2).sum(0); self.all += f.sum(axis=(0, 1))
+        d = fab - fa[:, None, :]
+        self.s += (fb[:, None, :] * d).sum(0); self.d += d.sum(0)
+        self.t += (d ** 2).sum(0)
+
+    def indices(self, total: int, factors: list, index) -> tuple:
+        "First-order (Saltelli 2010, on outputs centred by their overall mean, as SALib does) and total (Jansen) indices, overall and by unit."
+        N = total // (self.nf + 2)
+        mean = self.f / (2 * N); var = self.f2 / (2 * N) - mean ** 2
+        ok = var > 1e-12
+        wsum = var[ok].sum()
+        first = self.s / N - (self.all / (total * 1.0)) * self.d / N
+        s1 = first[:, ok].sum(axis=1) / wsum if wsum > 0 else np.full(self.nf, np.nan)
+        st = (self.t[:, ok] / (2 * N)).sum(axis=1) / wsum if wsum > 0 else np.full(self.nf, np.nan)
+        sens_df = pd.DataFrame({'factor': factors, 'first_order': s1, 'total': st})
+        with np.errstate(invalid='ignore', divide='ignore'):
+            by_unit = pd.concat({'first_order': pd.DataFrame((first / np.where(ok, var, np.nan)).T, index=index, columns=factors),
+                                 'total': pd.DataFrame((self.t / (2 * N) / np.where(ok, var, np.nan)).T, index=index, columns=factors)}, axis=1)
+        return sens_df, by_unit
+
+# %% ../nbs/11_uncertainty.ipynb #afa201fa
+def _rank_summary(counts, base_s: np.ndarray, rank_bins: int, index) -> pd.DataFrame:
+    "Each unit's base score and rank, median rank and 5–95% rank interval over the draws, mean rank shift, score mean and sd."
+    n = len(base_s)
+    base_rank = pd.Series(-base_s).rank(method='min').to_numpy(dtype=np.int64)
+    rc = counts.rank.reshape(n, rank_bins)
+    width = n / rank_bins
+    to_rank = (lambda b: b + 1.0) if rank_bins == n else (lambda b: (b + 0.5) * width + 0.5)
+    centres = to_rank(np.arange(rank_bins))
+    shift = (rc * np.abs(centres[None, :] - base_rank[:, None])).sum(axis=1) / counts.draws
+    s_mean = counts.s1 / counts.draws
+    s_sd = np.sqrt(np.maximum(counts.s2 / counts.draws - s_mean ** 2, 0.0))
+    summary = pd.DataFrame({'base_score': base_s, 'base_rank': base_rank, 'median_rank': to_rank(counts.quantile(rc, 0.5)),
+                            'rank_p05': to_rank(counts.quantile(rc, 0.05)), 'rank_p95': to_rank(counts.quantile(rc, 0.95)),
+                            'mean_rank_shift': shift, 'score_mean': s_mean, 'score_sd': s_sd},
+                           index=index)
+    return summary
+
+# %% ../nbs/11_uncertainty.ipynb #476ab649
 def uncertainty(df, # Units × indicators
                 higher_is_better=None, # Direction per indicator
                 weights=None, # User weights (for the 'user' weighting)
@@ -131,26 +226,7 @@ def uncertainty(df, # Units × indicators
     x = _matrix(df)
     hib = directions(x, higher_is_better)
     n, k = x.shape
-    for name, opts, allowed in (('normalizations', normalizations, NORMALIZATIONS), ('weightings', weightings, WEIGHTINGS),
-                                ('aggregations', aggregations, AGGREGATIONS)):
-        if not len(opts): raise ValueError(f"{name}: give at least one")
-        bad = [o for o in opts if o not in allowed or o == 'target']
-        if bad: raise ValueError(f"{name}: {bad} not among {[a for a in allowed if a != 'target']}")
-    if concentration is not None and not concentration > 0: raise ValueError(f"concentration must be > 0, got {concentration!r}")
-    if not (isinstance(n_draws, (int, np.integer)) and n_draws >= 1): raise ValueError(f"n_draws must be a positive integer, got {n_draws!r}")
-    if weight_draws is not None and concentration is not None: raise ValueError("weight_draws and concentration: give one or the other")
-    if (lower is None) != (upper is None): raise ValueError("lower and upper: give both or neither")
-    if lower is not None:
-        for name, b in (('lower', lower), ('upper', upper)):
-            if not isinstance(b, pd.DataFrame) or set(b.index) != set(x.index) or set(b.columns) != set(x.columns):
-                raise ValueError(f"{name} must have the same units and indicators as df")
-        lo, hi = (b.reindex(index=x.index, columns=x.columns).astype(float).to_numpy() for b in (lower, upper))
-        gap = np.isnan(lo) | np.isnan(hi)
-        if gap.any():                         # an open bound (以上, 不到) has no end to draw up to: say so, never invent one
-            r, c = np.argwhere(gap)[0]
-            raise ValueError(f"lower/upper: open bound (missing) at unit {x.index[r]!r}, indicator {x.columns[c]!r}: drawing within "
-                             "bounds needs both ends; give a finite bound you can defend, or set both bounds to the value")
-        if ((lo > x.to_numpy()) | (x.to_numpy() > hi)).any(): raise ValueError("lower <= df <= upper must hold for every cell")
+    lo, hi = _check_options(x, normalizations, weightings, aggregations, concentration, n_draws, weight_draws, lower, upper)
     rng = np.random.default_rng(random_state)
     base_w = {s: _base_weights(s, x, hib, weights) for s in weightings}
     x_np = x.to_numpy()
@@ -176,21 +252,7 @@ def uncertainty(df, # Units × indicators
     norm_i = _pick(col['normalization'], len(normalizations)) if 'normalization' in col else np.zeros(total, np.int64)
     wt_i = _pick(col['weighting'], len(weightings)) if 'weighting' in col else np.zeros(total, np.int64)
     agg_i = _pick(col['aggregation'], len(aggregations)) if 'aggregation' in col else np.zeros(total, np.int64)
-    if weight_draws is not None:
-        wd = np.asarray(weight_draws, dtype=float)
-        if wd.shape != (total, k) or not np.isfinite(wd).all() or (wd < 0).any() or (wd.sum(axis=1) <= 0).any():
-            raise ValueError(f"weight_draws must be {total} × {k} non-negative finite rows with positive sums, got shape {wd.shape}")
-        all_w = wd / wd.sum(axis=1, keepdims=True)
-    else:
-        all_w = np.empty((total, k))
-        for s_i, sch in enumerate(weightings):
-            m = wt_i == s_i
-            if not m.any(): continue
-            if concentration is None: all_w[m] = base_w[sch]
-            elif design == 'monte carlo': all_w[m] = rng.dirichlet(np.maximum(concentration * base_w[sch], 1e-6), size=int(m.sum()))
-            else:                                     # a Sobol point picks a vector from a pool of draws (the 'weights' factor)
-                pool = rng.dirichlet(np.maximum(concentration * base_w[sch], 1e-6), size=min(total, 65536))
-                all_w[m] = pool[_pick(col['weights'][m], len(pool))]
+    all_w = _draw_weights(total, k, weightings, wt_i, base_w, concentration, weight_draws, design, col, rng)
     data_seed = _pick(col['data'], 2**31 - 1) if 'data' in col else None
     if data_seed is not None:       # units drawn within bounds are identical in every draw only if their bounds are one and the same point
         point = (lo == hi).all(axis=1)
@@ -203,9 +265,7 @@ def uncertainty(df, # Units × indicators
     group = (nf + 2) if sens else 1
     per = chunk_size or max(1, int(1e6 // n))             # about 8 MB per batch array: the passes stay in cache
     per = max(group, per // group * group)
-    if sens:
-        acc_f, acc_f2, acc_all = np.zeros(n), np.zeros(n), np.zeros(n)
-        acc_s, acc_t, acc_d = np.zeros((nf, n)), np.zeros((nf, n)), np.zeros((nf, n))
+    sums = _SobolSums(nf, n) if sens else None
     kept = []
     scorers = {}
     def scorer(ni, ai, data=None):
@@ -234,44 +294,14 @@ def uncertainty(df, # Units × indicators
                 s[j] = scorer(norm_i[r], agg_i[r], d).scores(w[j:j + 1])[0]
         ranks = counts.add(s, keep_ranks=sens or keep_draws)
         if keep_draws: kept.append(ranks.astype(np.int32))
-        if sens:
-            f = ranks.reshape(-1, group, n).astype(float)          # per base sample: A, AB_1..AB_nf, B
-            fa, fb, fab = f[:, 0], f[:, -1], f[:, 1:-1]
-            acc_f += fa.sum(0) + fb.sum(0); acc_f2 += (fa ** 2).sum(0) + (fb ** 2).sum(0); acc_all += f.sum(axis=(0, 1))
-            d = fab - fa[:, None, :]
-            acc_s += (fb[:, None, :] * d).sum(0); acc_d += d.sum(0)
-            acc_t += (d ** 2).sum(0)
+        if sens: sums.add(ranks)
 
-    # base configuration
-    base_rank = pd.Series(-base_s).rank(method='min').to_numpy(dtype=np.int64)
-    rc = counts.rank.reshape(n, rank_bins)
-    width = n / rank_bins
-    to_rank = (lambda b: b + 1.0) if rank_bins == n else (lambda b: (b + 0.5) * width + 0.5)
-    centres = to_rank(np.arange(rank_bins))
-    shift = (rc * np.abs(centres[None, :] - base_rank[:, None])).sum(axis=1) / counts.draws
-    s_mean = counts.s1 / counts.draws
-    s_sd = np.sqrt(np.maximum(counts.s2 / counts.draws - s_mean ** 2, 0.0))
-    summary = pd.DataFrame({'base_score': base_s, 'base_rank': base_rank, 'median_rank': to_rank(counts.quantile(rc, 0.5)),
-                            'rank_p05': to_rank(counts.quantile(rc, 0.05)), 'rank_p95': to_rank(counts.quantile(rc, 0.95)),
-                            'mean_rank_shift': shift, 'score_mean': s_mean, 'score_sd': s_sd},
-                           index=x.index)
+    summary = _rank_summary(counts, base_s, rank_bins, x.index)
     sens_df = by_unit = None
-    if sens:
-        N = total // group
-        mean = acc_f / (2 * N); var = acc_f2 / (2 * N) - mean ** 2
-        ok = var > 1e-12
-        wsum = var[ok].sum()
-        # Saltelli (2010) first order on outputs centred by their overall mean, as SALib does; Jansen total order
-        first = acc_s / N - (acc_all / (total * 1.0)) * acc_d / N
-        s1 = first[:, ok].sum(axis=1) / wsum if wsum > 0 else np.full(nf, np.nan)
-        st = (acc_t[:, ok] / (2 * N)).sum(axis=1) / wsum if wsum > 0 else np.full(nf, np.nan)
-        sens_df = pd.DataFrame({'factor': factors, 'first_order': s1, 'total': st})
-        with np.errstate(invalid='ignore', divide='ignore'):
-            by_unit = pd.concat({'first_order': pd.DataFrame((first / np.where(ok, var, np.nan)).T, index=x.index, columns=factors),
-                                 'total': pd.DataFrame((acc_t / (2 * N) / np.where(ok, var, np.nan)).T, index=x.index, columns=factors)}, axis=1)
+    if sens: sens_df, by_unit = sums.indices(total, factors, x.index)
     base = dict(normalization=normalizations[0], weighting=weightings[0], aggregation=aggregations[0], rho=rho,
                 weights=pd.Series(base_w[weightings[0]], index=x.columns))
-    return UncertaintyResult(summary, sens_df, counts.draws, design, factors, 1.0 if rank_bins == n else width, base,
+    return UncertaintyResult(summary, sens_df, counts.draws, design, factors, 1.0 if rank_bins == n else n / rank_bins, base,
                              by_unit, np.concatenate(kept) if keep_draws else None)
 
 # %% ../nbs/11_uncertainty.ipynb #de2f099e
