@@ -22,9 +22,9 @@ from jinja2 import Environment
 from . import __version__
 from .compare import compare, across_cases, Comparison, STAGES, DISCLOSURE_ITEMS
 from .files import FileError, atomic_folder
-from .plots import forest_plot, coverage_heatmap, grid_structure_plot
+from .plots import forest_plot, coverage_heatmap, grid_structure_plot, plot_rank_intervals
 from .summary import case_summary
-from .uncertainty import uncertainty, plot_rank_intervals
+from .uncertainty import uncertainty
 
 # %% ../nbs/12_report.ipynb #05a3759f
 MARKER = '.govmodels-report'
