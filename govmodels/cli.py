@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     ad.add_argument('--texts', metavar='DIR', help='folder of the archived articles (default: $GOVMODELS_SOURCE_DIR)')
     return p
 
+# %% ../nbs/09_cli.ipynb #27b328a1
 def report(data=None, out=None, fmt='both') -> str:
     "Summary text of the data package `data` (None: bundled); with `out`, also write the report there."
     ds = load(data)
@@ -77,6 +78,7 @@ def extract_files(files: list, # Paths of article texts (or folders, patterns, c
     parts = [extract_batch(b)[0] for b in batches(corpus_inputs(files), encoding=encoding)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
+# %% ../nbs/09_cli.ipynb #5be46257
 def main(argv: list|None=None, # Arguments (default: sys.argv[1:])
         ) -> int: # Exit code
     "Entry point of the `govmodels` command."

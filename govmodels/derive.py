@@ -204,6 +204,7 @@ def proportion_from_percent_many(rates: pd.DataFrame, bases: pd.DataFrame, metho
     res['estimate'] = rates.value.to_numpy()                        # the printed rate, not its rounded count
     return res
 
+# %% ../nbs/06_derive.ipynb #7e28109f
 def _ratio(r, v, model, alpha, method):
     a = v[v.indicator == r.numerator]
     if r.numerator == 'grids': a = a[a.grid_level == 'base']
@@ -215,6 +216,7 @@ def _ratio(r, v, model, alpha, method):
     attr = m if r.attribute_to == 'numerator' else pd.DataFrame({'families': m.families_d, 'component': m.component_d})
     return _result(r, m, res, m.obs_id + ';' + m.obs_id_d, attr, model, 'numerator', 'denominator')
 
+# %% ../nbs/06_derive.ipynb #b88f313e
 def _intensity(r, v, model, alpha, method):
     a = v[v.indicator.isin(r.numerator.split('|')) & v.period_years.gt(0)]
     if r.kind == 'per year':
@@ -230,6 +232,7 @@ def _intensity(r, v, model, alpha, method):
     res['model'] = np.where(m.count_model.eq('poisson').to_numpy(), res.model, '')     # no Poisson model for batches and person-times
     return _result(r, m, res, ids, m, model, 'count', 'exposure')
 
+# %% ../nbs/06_derive.ipynb #9d1bb3cc
 def _design(r, v, model, alpha, method):
     a = v[v.indicator.isin(r.numerator.split('|'))]
     if a.empty: return None
@@ -248,6 +251,7 @@ def _branching(r, v, model, alpha, method):
     out['metric'] = [f'grid_branching_{int(t) - 1}_to_{int(t)}' for t in m.tier]
     return out
 
+# %% ../nbs/06_derive.ipynb #55e5b983
 _KINDS = {'share': _share, 'printed rate': _printed, 'ratio': _ratio, 'per grid-year': _intensity, 'per 10k resident-years': _intensity,
           'per year': _intensity, 'design': _design, 'branching': _branching}
 

@@ -157,6 +157,7 @@ def _prefix(t: str, i: int, chinese: bool=False) -> tuple:
         if i >= len(word) and t.startswith(word, i - len(word)) and (word != '上' or chinese): return marker, len(word)
     return None, 0
 
+# %% ../nbs/04_text.ipynb #e7a93e37
 def _read_date(m) -> dict:
     "A date match: kind 'year' or 'date', value = year, ISO text in `date`."
     y, mo, d = m['y'], m['m'] or m['m2'], m['d'] or m['d2']
@@ -172,6 +173,7 @@ def _fixed(v: float, kind: str, a: int, b: int) -> tuple:
     "A number that is not a quantity (label, bare number, ordinal): exact, no unit."
     return dict(value=v, lower=v, upper=v, qualifier='exact', is_percent=False, unit=None, kind=kind, date=None, damaged=False), a, b
 
+# %% ../nbs/04_text.ipynb #319352c9
 def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
     "A quantity's fields under the bound rule (the marker before it wins over 以上/以下/左右 after it, then 余/多), with its span."
     if marker is None and suf in ('以上', '以下'): marker = suf
@@ -185,6 +187,7 @@ def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
     return dict(value=val, lower=lo, upper=hi, qualifier=qual, is_percent=pct, unit='%' if pct else unit, kind='quantity',
                 date=None, damaged=False), a, b
 
+# %% ../nbs/04_text.ipynb #76e316ec
 def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     "Arabic digits: 93个, 2.4万余人次, 200-400户, 160户至255户, 98.6%; labels and bare numbers kept apart."
     v1 = float(m['ar']); v2 = None if m['ar2'] is None else float(m['ar2'])
@@ -206,6 +209,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     if unit is None and not pct and x['mult'] is None and not q: return _fixed(v1, 'number', a, b)   # nothing says what it counts: 80后, 1号
     return _finish(v1, v2, unit, pct, suf, q, marker, a - plen, b)
 
+# %% ../nbs/04_text.ipynb #d6cf6bce
 def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     "Chinese numerals: 三个, 百余名, 一两名 (a range), 八成 and 六分之一 (shares), 第三 and 一是 (ordinals), 十九大 (a label)."
     if t[a - 1:a] == '第':
@@ -236,6 +240,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if s in ('万', '千', '百') and not q and not marker: marker = '约'        # a round figure: 万名
     return _finish(float(v1), None if v2 is None else float(v2), x['unit'], False, suf, q, marker, a - plen, x.end())
 
+# %% ../nbs/04_text.ipynb #3b695b83
 def _read(t: str, m) -> tuple|None:
     "Candidate fields and the normalised span for one match, or None when it is not a figure."
     a, b = m.span()
@@ -260,6 +265,8 @@ SENTENCE_WINDOW = 120
 
 _SENT = re.compile(r'[。！？!?；;\n]')
 _FIELD_KEYS = ('value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind', 'date', 'damaged')
+
+# %% ../nbs/04_text.ipynb #4f862881
 _VERB = {d: '|'.join(w if len(w) > 1 else w + '(?=了?[到至])' for w in sorted(v, key=len, reverse=True)) for d, v in CHANGE_VERBS.items()}
 _CHANGE_BEFORE = re.compile(rf'(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?P<to>到|至)?(?:约|近|超过|超|达)?$')
 _FROM_BEFORE = re.compile(r'(?:从|由)(?:原来的|原先的|过去的|之前的|去年的|上年的)?$')
@@ -274,6 +281,7 @@ def _change(t: str, a: int, b: int, s0: int, s1: int) -> tuple:
         if m: return ('up' if m.group('up') else 'down'), 'from'
     return None, None
 
+# %% ../nbs/04_text.ipynb #ad3ef018
 _AVERAGE = re.compile(r'均|每')          # 户均3.2人, 平均每个网格0.5名: an average may be fractional
 _LATIN_RUN = re.compile(r'[A-Za-z]{3}')
 LATIN_WINDOW = 30
@@ -299,6 +307,7 @@ def _in_latin(marks, a: int, b: int) -> bool:
     sides = [latin[i] for i, near in ((left, left >= 0 and a - left <= LATIN_WINDOW), (right, right < len(after) and right - b < LATIN_WINDOW)) if near]
     return bool(sides) and all(sides)
 
+# %% ../nbs/04_text.ipynb #f6d93aa9
 def extract_columns(text: str, # Text of an article
                     source_id: str|None=None, # Identifier to put in every row
                     normalized: Normalized|None=None, # `normalize_text(text)`, when the caller already has it
@@ -346,6 +355,7 @@ def extract_columns(text: str, # Text of an article
     cols['sentence'] = [sentences.get(k) or sentences.setdefault(k, t[k[0]:k[1]].strip()) for k in c_sent]
     return cols
 
+# %% ../nbs/04_text.ipynb #f2398852
 CANDIDATE_DTYPES = {'start': 'int64', 'end': 'int64', 'value': 'float64', 'lower': 'float64', 'upper': 'float64',
                     'is_percent': 'bool', 'damaged': 'bool', 'confidence': 'float64', 'base_value': 'float64'}
 "Types of the typed columns of a candidates table."
