@@ -132,6 +132,9 @@ _CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_UNIT_ALT}|大(?=[\u4e00-\u
 _SECOND_END = re.compile(rf'[-—~～至](?P<n>\d+(?:\.\d+)?)(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})')   # 160户至255户: a range with the unit twice
 _FRACTION = re.compile(rf'分之(?P<n>[{_CN_DIGITS_ONLY}]+)')                                          # 六分之一, 百分之六十
 _SMALL = {'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+_TITLE_AFTER = set('星佳连强')          # 二星级, 十佳, 十八连冠, 百强: titles and rankings
+_PLACE_AFTER = set('村镇乡屯寨庄堡街社路巷湾')    # the first character of a place suffix: 九台村, 三台镇
+_NAME_UNITS = {'台', '间', '道'}        # measure words that also make place names with a numeral (九台村, 二道街); not 户: 百余户村民 are households
 _PREFIXES = (('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
              ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
@@ -211,13 +214,16 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
 
 # %% ../nbs/04_text.ipynb #d6cf6bce
 def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
-    "Chinese numerals: 三个, 百余名, 一两名 (a range), 八成 and 六分之一 (shares), 第三 and 一是 (ordinals), 十九大 (a label)."
+    "Chinese numerals: 三个, 百余名, 一两名 (a range), 八成 and 六分之一 (shares), 第三 and 一是 (ordinals), 十九大, 二星, 十佳, 十八连冠 and 九台村 (labels)."
     if t[a - 1:a] == '第':
         v = _cn_value(s)
         return None if v is None else _fixed(v, 'ordinal', a - 1, b)
     if t[b:b + 1] in ('是', '级'):
         v = _cn_value(s)
         return None if v is None else _fixed(v, 'ordinal' if t[b] == '是' else 'label', a, b + 1)
+    if t[b:b + 1] in _TITLE_AFTER:                                                    # 二星级, 十佳, 十八连冠, 十强: a title, not a count
+        v = _cn_value(s)
+        return None if v is None else _fixed(v, 'label', a, b + 1)
     if t.startswith('分之', b):                                                      # 六分之一, 百分之六十: a share, exact
         f = _FRACTION.match(t, b)
         d, n = _cn_value(s), (None if f is None else _cn_value(f['n']))
@@ -234,6 +240,8 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     v1, v2 = (_SMALL[s[0]], _SMALL[s[1]]) if pair else (_cn_value(s[:-1] if few and len(s) > 1 else s), None)
     if v1 is None: return None
     if (x['unit'] == '大' and v1 >= 10) or (t[a - 1:a] == '每' and s[-1] in '万亿'):   # 十九大 (a congress); 每万人 (a denominator)
+        return _fixed(v1, 'label', a, x.end())
+    if t[x.end():x.end() + 1] in _PLACE_AFTER and x['unit'] in _NAME_UNITS:          # 九台村, 二道街: a name, not 9 machines
         return _fixed(v1, 'label', a, x.end())
     suf = x['suf']
     q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
@@ -339,8 +347,11 @@ def extract_columns(text: str, # Text of an article
         direction, change = _change(t, a, b, s0, s1) if fields['kind'] in ('quantity', 'number') else (None, None)
         cols['direction'].append(direction); cols['change'].append(change)
         v = fields['value']
+        part = (fields['kind'] == 'quantity' and not fields['is_percent'] and last_qty is not None and last_qty[0] >= s0 and last_qty[3] == fields['unit']
+                and v > last_qty[1] and '其中' in t[last_qty[4]:a])             # 共有网格5个，其中微网格12个: a part larger than its whole
         cols['flag'].append(fields.get('flag') or ('a count with a fraction: a multiplier (万) may be missing' if fields['kind'] == 'quantity' and fields['unit'] in COUNT_UNITS
-                            and not fields['is_percent'] and v == v and v != int(v) and not _AVERAGE.search(t, max(s0, a - 10), a) else None))
+                            and not fields['is_percent'] and v == v and v != int(v) and not _AVERAGE.search(t, max(s0, a - 10), a) else None)
+                            or (f'a part (其中) larger than the whole before it ({last_qty[2]}): one of them may be misread' if part else None))
         base_value = base_raw = None
         if fields['is_percent'] and change is None and last_qty is not None and last_qty[0] >= s0:   # a growth rate is no share
             base_value, base_raw = last_qty[1], last_qty[2]
@@ -350,7 +361,7 @@ def extract_columns(text: str, # Text of an article
         c_bv.append(base_value); c_br.append(base_raw); c_sent.append((max(s0, a - SENTENCE_WINDOW), min(s1, b + SENTENCE_WINDOW)))
         for key in _FIELD_KEYS: cols[key].append(fields[key])
         if fields['kind'] == 'quantity' and not fields['is_percent'] and not fields['damaged']:
-            last_qty = (a, fields['value'], raw)
+            last_qty = (a, fields['value'], raw, fields['unit'], b)
     sentences = {}
     cols['sentence'] = [sentences.get(k) or sentences.setdefault(k, t[k[0]:k[1]].strip()) for k in c_sent]
     return cols

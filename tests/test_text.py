@@ -165,3 +165,19 @@ def test_random_articles_never_crash_extraction(text):
     assert np.isfinite(read.value.astype(float)).all()
     both = read[read.lower.notna() & read.upper.notna()]
     assert (both.lower.astype(float) <= both.value.astype(float) + 1e-9).all() and (both.value.astype(float) <= both.upper.astype(float) + 1e-9).all()
+
+
+def test_titles_and_place_names_with_numerals_are_labels():
+    "二星, 十佳, 十八连冠 are titles and 九台村 a name: labels, never counts; 三个村 and 五座村庄 still count villages."
+    c = extract('该社区连续十八连冠，获评二星级党组织和十佳社区；前九台村共划分网格12个，全镇三个村、五座村庄通了公交，百余户村民受益。').set_index('raw')
+    assert (c.loc[['十八连', '二星', '十佳', '九台'], 'kind'] == 'label').all()
+    assert c.loc['12个', 'kind'] == 'quantity' and c.loc['三个', 'value'] == 3 and c.loc['五座', 'kind'] == 'quantity'
+    assert c.loc['百余户', 'kind'] == 'quantity' and c.loc['百余户', 'lower'] == 100      # 户 counts households, even before 村民
+
+
+def test_a_part_larger_than_its_whole_is_flagged():
+    "其中 introduces a part: a part larger than the whole before it (same sentence, same unit) means one figure is misread."
+    c = extract('全村共划分网格5个，其中微网格12个。全镇共有网格15个，其中微网格12个。收到诉求200件，其中办结300件。')
+    flagged = c[c.flag.notna()]
+    assert flagged.raw.tolist() == ['12个', '300件'] and flagged.start.tolist()[0] < c.start[c.raw == '15个'].item()
+    assert flagged.flag.str.contains('其中').all()
