@@ -49,7 +49,7 @@ def describe_problem(r) -> str:
 def _row(i: int) -> int: return i + 2  # header is row 1
 def _file(table: str) -> str: return f'{table}.csv'
 
-def _missing(v) -> bool: return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+def _missing(v) -> bool: return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 def _numbers(s: pd.Series) -> np.ndarray: return pd.to_numeric(s, errors='coerce').to_numpy(dtype=float, na_value=np.nan)
 
 # %% ../nbs/02_checks.ipynb #a453f9a6
@@ -105,14 +105,12 @@ def check_locators(ds) -> list:
 # %% ../nbs/02_checks.ipynb #1f3243f3
 def check_source_locators(ds) -> list:
     "Sources with neither an archived text nor an address, or an address without the date it was read."
-    s, out = ds.sources, []
-    if 'url' not in s: return out                          # a package written before 0.3.0: text_file is then required by its schema
-    for i, (f, u, a) in enumerate(zip(s.text_file, s.url, s.accessed)):
-        if (_missing(f) or f == '') and (_missing(u) or u == ''):
-            out.append(('sources.csv', _row(i), 'text_file+url', None, 'no locator: give the archived text_file, the page url, or both'))
-        elif not (_missing(u) or u == '') and _missing(a):
-            out.append(('sources.csv', _row(i), 'accessed', None, 'a url needs the date it was accessed'))
-    return out
+    s = ds.sources
+    if 'url' not in s: return []                           # a package written before 0.3.0: text_file is then required by its schema
+    blank = lambda c: (s[c].isna() | (s[c].astype(object) == '')).to_numpy()
+    nothing, undated = blank('text_file') & blank('url'), ~blank('url') & s.accessed.isna().to_numpy()   # isna: a missing date is NaT
+    return [('sources.csv', _row(i), 'text_file+url', None, 'no locator: give the archived text_file, the page url, or both') if nothing[i]
+            else ('sources.csv', _row(i), 'accessed', None, 'a url needs the date it was accessed') for i in np.flatnonzero(nothing | undated)]
 
 # %% ../nbs/02_checks.ipynb #9650eb09
 def check_bounds(ds) -> list:

@@ -106,6 +106,10 @@ BAD = [
      ["observations.csv, row 12, column period_start: does not match the pattern ^\\d{4}(-\\d{2}(-\\d{2})?)?$ (value '2020/05')"]),
     ('period ends before it starts', text_edit('observations', ',2023-01-01,2023-12-21,,随手拍小程序,,,,cswb-20231221,1254,', ',2023-01-01,2022-12-21,,随手拍小程序,,,,cswb-20231221,1254,'),
      ["observations.csv, row 62, column period_end: period ends before it starts (2023-01-01) (value '2022-12-21')"]),
+    ('web page without its access date', lambda d: (d/'sources.csv').write_text('\n'.join(
+        l.replace(',2026-11-23,', ',,', 1) if l.startswith('chinacom-20221213,') else l
+        for l in (d/'sources.csv').read_text(encoding='utf-8').split('\n')), encoding='utf-8'),
+     ['sources.csv, row 10, column accessed: a url needs the date it was accessed']),
     ('component not practised', text_edit('observations', OBS2, OBS2.replace(',sanwei_party,', ',szrh_law,')),
      ["observations.csv, row 2, column component: belongs to no model that case 'hetang' practises (see case_models.csv) (value 'szrh_law')"]),
     ('base from another case', text_edit('observations', ',hetang-02,zzrb-20220117,', ',wangcheng-10,zzrb-20220117,'),
