@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .bounds import bound_rule_holds, isclose
+from .compat import warn_renamed
 
 # %% ../nbs/02_checks.ipynb #30fb5672
 PROBLEM_COLUMNS = ['file', 'row', 'column', 'value', 'problem']
@@ -51,6 +52,7 @@ def _file(table: str) -> str: return f'{table}.csv'
 
 def _missing(v) -> bool: return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 def _numbers(s: pd.Series) -> np.ndarray: return pd.to_numeric(s, errors='coerce').to_numpy(dtype=float, na_value=np.nan)
+def _empty(s: pd.Series) -> np.ndarray: return (s.isna() | (s.astype(object) == '')).to_numpy()
 
 # %% ../nbs/02_checks.ipynb #a453f9a6
 @lru_cache(maxsize=1)
@@ -66,8 +68,7 @@ def declared_keys() -> tuple:
 def __getattr__(name):                                   # PRIMARY_KEYS and FOREIGN_KEYS, once lists here, now read from the descriptor
     if name in ('PRIMARY_KEYS', 'FOREIGN_KEYS'): return declared_keys()[name == 'FOREIGN_KEYS']
     if name == 'CASE_FIGURES':                           # renamed: it names columns of cases.csv, not figures
-        import warnings
-        warnings.warn('govmodels.checks.CASE_FIGURES is renamed CASE_COLUMN_INDICATORS; the old name will be removed in a later release', FutureWarning, stacklevel=2)
+        warn_renamed('govmodels.checks.CASE_FIGURES', 'govmodels.checks.CASE_COLUMN_INDICATORS')
         return CASE_COLUMN_INDICATORS
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -96,7 +97,7 @@ def check_locators(ds) -> list:
     out = []
     for col in ('source_id', 'raw', 'offset'):
         s = ds.observations[col]
-        missing = (s.isna() | (s.astype(object) == '')).to_numpy()
+        missing = _empty(s)
         negative = (pd.to_numeric(s, errors='coerce') < 0).to_numpy() if col == 'offset' else np.zeros(len(s), bool)
         out += [('observations.csv', _row(i), col, None, f'no {col}: every figure needs its locator') if missing[i]
                 else ('observations.csv', _row(i), col, s.iloc[i], 'offset must be >= 0') for i in np.flatnonzero(missing | negative)]
@@ -107,8 +108,7 @@ def check_source_locators(ds) -> list:
     "Sources with neither an archived text nor an address, or an address without the date it was read."
     s = ds.sources
     if 'url' not in s: return []                           # a package written before 0.3.0: text_file is then required by its schema
-    blank = lambda c: (s[c].isna() | (s[c].astype(object) == '')).to_numpy()
-    nothing, undated = blank('text_file') & blank('url'), ~blank('url') & s.accessed.isna().to_numpy()   # isna: a missing date is NaT
+    nothing, undated = _empty(s.text_file) & _empty(s.url), ~_empty(s.url) & s.accessed.isna().to_numpy()   # isna: a missing date is NaT
     return [('sources.csv', _row(i), 'text_file+url', None, 'no locator: give the archived text_file, the page url, or both') if nothing[i]
             else ('sources.csv', _row(i), 'accessed', None, 'a url needs the date it was accessed') for i in np.flatnonzero(nothing | undated)]
 

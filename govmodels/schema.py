@@ -135,8 +135,8 @@ def read_table(folder, # Folder of the data package
     if not path.is_file(): return empty, [('datapackage.json', None, 'resources', fn, f'names {fn}, which does not exist')]
     declared = resource.get('encoding', 'utf-8')
     try:
-        if _blank(path): return empty, [(fn, None, None, None, f"empty file: expected a header row with the columns {list(empty.columns)}")]
         with path.open('rb') as f: head = f.read(65536)
+        if not head.strip() and _blank(path): return empty, [(fn, None, None, None, f"empty file: expected a header row with the columns {list(empty.columns)}")]
         if looks_binary(head): return empty, [(fn, None, None, None, 'not a CSV text file: looks like a binary file, not text')]
         try: return _read_csv(path, 'utf-8-sig' if declared.lower().replace('_', '-') in ('utf-8', 'utf8') else declared, resource, fn, [])
         except (UnicodeDecodeError, LookupError): pass       # not in the declared encoding: find the real one, say so, read on
