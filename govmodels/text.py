@@ -110,11 +110,11 @@ normalize = renamed(normalize_text, 'govmodels.text.normalize')      # not in __
 # %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
-         '批', '届', '位', '种', '类', '处', '间', '元', '吨', '米', '亩', '倍', '岁', '天', '年', '周', '轮', '顶', '台')
+         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台')
 "Measure words and units recognised after a number, longest first."
 
 COUNT_UNITS = frozenset(('人次', '场次', '户次', '件次', '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场',
-                         '所', '套', '辆', '批', '届', '位', '种', '类', '处', '间', '轮', '顶', '台'))
+                         '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '轮', '顶', '台'))
 "The measure words of `UNITS` that count whole things: a figure with one of them and a fraction (6.1个网格) is flagged."
 
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
@@ -130,6 +130,8 @@ _AFTER = re.compile(rf'(?:[ \t\u3000](?=余|多|万|亿|%|{_UNIT_ALT}))?'   # on
                     rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|以下|左右|之久|多|余)?')
 _CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|以下|左右|之久|多|余)?')
 _SECOND_END = re.compile(rf'[-—~～至](?P<n>\d+(?:\.\d+)?)(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})')   # 160户至255户: a range with the unit twice
+_SPLIT_NEXT = re.compile(rf'[ \t]\.?\d+(?:\.\d+)?(?:万|亿|%|{_UNIT_ALT})')   # 304 .9万件, 1 28个: a number split by a space
+_SPLIT_BEFORE = re.compile(r'\d[ \t]\.?$')                                                       # … and its second piece
 _FRACTION = re.compile(rf'分之(?P<n>[{_CN_DIGITS_ONLY}]+)')                                          # 六分之一, 百分之六十
 _SMALL = {'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 _TITLE_AFTER = set('星佳连强')          # 二星级, 十佳, 十八连冠, 百强: titles and rankings
@@ -140,7 +142,7 @@ _PREFIXES = (('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过',
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
-            '千条', '万家', '千家', '百家', '万众', '千方'}                       # idioms: 千条线, 万家灯火, 千家万户, 千方百计
+            '一片', '一双', '千条', '万家', '千家', '百家', '万众', '千方'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
 _MULT = {'万': 1e4, '亿': 1e8}
 
 _BARE = {'十': 10.0, '百': 100.0, '千': 1000.0, '万': 1e4, '亿': 1e8}
@@ -195,6 +197,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     "Arabic digits: 93个, 2.4万余人次, 200-400户, 160户至255户, 98.6%; labels and bare numbers kept apart."
     v1 = float(m['ar']); v2 = None if m['ar2'] is None else float(m['ar2'])
     x = _AFTER.match(t, b); b = x.end()
+    if a and t[a - 1] == '第': return _fixed(v1, 'ordinal', a - 1, b)                # 第7个年头, 第25周: a rank, not a count
     mult = _MULT.get(x['mult'], 1.0)
     v1 *= mult; v2 = None if v2 is None else v2 * mult
     if not math.isfinite(v1) or (v2 is not None and not math.isfinite(v2)):      # 400 digits: beyond any figure, and beyond a float
@@ -234,7 +237,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         suf = '以上' if t.startswith('以上', b + 1) else None
         return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
     x = _CN_AFTER.match(t, b)
-    if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1): return None
+    if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith('性', x.end()): return None   # 一次性: a word
     few = s.endswith('几')
     pair = len(s) == 2 and s[0] in _SMALL and s[1] in _SMALL and 1 <= _SMALL[s[1]] - _SMALL[s[0]] <= 2   # 一两名, 三五个: 1–2, 3–5
     v1, v2 = (_SMALL[s[0]], _SMALL[s[1]]) if pair else (_cn_value(s[:-1] if few and len(s) > 1 else s), None)
@@ -254,7 +257,11 @@ def _read(t: str, m) -> tuple|None:
     a, b = m.span()
     if m['date']: return _read_date(m), a, b
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
-    return _read_ar(t, m, a, b, marker, plen) if m['ar'] is not None else _read_cn(t, m['cn'], a, b, marker, plen)
+    if m['ar'] is None: return _read_cn(t, m['cn'], a, b, marker, plen)
+    r = _read_ar(t, m, a, b, marker, plen)
+    if r is not None and (_SPLIT_NEXT.match(t, b) or ((r[0]['unit'] or r[0]['is_percent']) and _SPLIT_BEFORE.search(t, max(0, a - 3), a))):
+        r[0].update(value=np.nan, lower=np.nan, upper=np.nan, damaged=True, flag='digits split by a space (304 .9万件, 1 28个): a damaged copy; read it by hand')
+    return r
 
 # %% ../nbs/04_text.ipynb #7c13840b
 CANDIDATE_COLUMNS = ['source_id', 'start', 'end', 'raw', 'value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind',
