@@ -38,7 +38,7 @@ RULES = [
     ('reservoirs', r'水库', ('座',), 0.9),
     ('river_patrols', r'巡河', ('人次', '次'), 0.9),
     ('accountability_talks', r'约谈', ('人次', '次'), 0.9),
-    ('duty_items', r'职责', ('条',), 0.8),
+    ('duty_items', r'职责', ('条', '项'), 0.8),
     ('inspection_items', r'巡查内容|巡查', ('项',), 0.8),
     # party building
     ('party_groups', r'党小组', ('个',), 0.9),
@@ -49,20 +49,21 @@ RULES = [
     ('property_firms', r'物业企业|物业公司', ('家',), 0.9),
     ('partner_units', r'部门|单位', ('个', '家'), 0.6),
     # participation
-    ('volunteers', r'志愿者', PEOPLE, 0.85),
+    ('volunteers', r'志愿者', PEOPLE + ('个',), 0.85),
     ('volunteer_teams', r'服务队|代表队|巡逻队|队', ('支',), 0.85),
     ('volunteer_teams', r'服务小组|志愿小组', ('个',), 0.85),
     ('social_organisations', r'社会组织', ('家', '个'), 0.9),
     ('partner_businesses', r'商家|店铺|企业', ('家',), 0.7),
     # place
     ('population', r'常住人口|人口', PEOPLE + ('万人',), 0.9),
+    ('population', r'居民', PEOPLE, 0.65),
     ('area_km2', r'面积|辖区', ('平方公里',), 0.9),
     ('communities', r'社区|居委会', ('个',), 0.75),
     ('villager_groups', r'村\(居\)民小组|村民小组|居民小组|村民组', ('个',), 0.9),
-    ('villages', r'村', ('个',), 0.7),
+    ('villages', r'村(?!级|民|委|干部|集体|两委|务)', ('个',), 0.7),                 # not 村级综治中心, 村民小组
     ('residential_complexes', r'小区', ('个',), 0.7),
     ('buildings', r'房屋|楼栋|楼', ('栋',), 0.8),
-    ('households', r'居民|住户|户', ('户',), 0.6),
+    ('households', r'居民|住户|人家|户', ('户',), 0.6),
     # issues
     ('whistles_handled', r'哨', ('个',), 0.85),
     ('messages_handled', r'信息', ('条',), 0.85),
@@ -71,7 +72,8 @@ RULES = [
     ('issues_closed', r'办结', ('件', '个', '条'), 0.85),
     ('issues_solved', r'解决', ('件', '个', '条'), 0.82),
     ('issues_handled', r'处置|处理', ('件', '个', '条'), 0.8),
-    ('disputes_resolved', r'成功化解|化解成功|调解成功|成功调解', ('起', '件'), 0.95),
+    ('disputes_resolved', r'成功化解|化解成功|调解成功|成功调解|调处成功', ('起', '件'), 0.95),
+    ('disputes_resolved', r'(?<!排查)化解', ('起', '件'), 0.96),        # 化解矛盾纠纷387起; not 排查化解 (taken up)
     ('disputes_handled', r'矛盾纠纷|纠纷', ('起', '件'), 0.9),
     ('hazards_identified', r'隐患', ('条', '处', '个', '件'), 0.9),
     # services and meetings
@@ -80,9 +82,9 @@ RULES = [
     ('meals_delivered', r'送餐', ('份',), 0.9),
     ('whistle_stations_built', r'哨|驿站', ('个',), 0.9, r'新建'),
     # rule of law and virtue
-    ('legal_leaflets', r'宣传单|宣传资料', ('份',), 0.9),
+    ('legal_leaflets', r'宣传单|宣传资料|资料', ('份',), 0.9),
     ('legal_events', r'宣传活动|法治宣传', ('期', '场', '次'), 0.85),
-    ('legal_reach', r'覆盖群众|覆盖', PEOPLE, 0.8),
+    ('legal_reach', r'覆盖群众|受教育|覆盖', PEOPLE, 0.8),
     ('app_downloads', r'APP|App|app|下载', ('人次', '次'), 0.9),
     ('households_commended', r'星级户|五好家庭|家庭|评选', ('户',), 0.8),
     ('residents_commended', r'好婆媳|评选|好人|先进典型|典型', PEOPLE, 0.8),
@@ -110,6 +112,9 @@ def _by_unit(rules) -> dict:
 
 _BY_UNIT = _by_unit(RULES)
 _SEPARATORS = re.compile(r'[、,，;；:：]')
+_DIGIT = re.compile(r'\d')
+_PART = re.compile(r'其中|[（(][^）)]*$')                             # 其中咨询类186件, （热线受理4173件: a part of the figure before
+_PERCENT = re.compile(r'%|成')
 _YEAR_BUILT = re.compile(r'建成|建于|始建')
 _MOVED_IN = re.compile(r'入住')
 _YEAR_START = re.compile(r'成立|推行|以来|启动|开展|创建|实施|建立|组建|试点')
@@ -118,7 +123,7 @@ _LEAD = re.compile(r'[“"「『‘]*(?:(?:[省市县区镇乡村组]|街道|社
 # %% ../nbs/04a_lexicon.ipynb #e9e036b7
 def _score(kw, rules: dict, window: str, ahead: str, best=None, score: float=0.0, penalty: float=0.0) -> tuple:
     """Best (indicator, score) of the keywords `kw` finds, better than (best, score). Before the figure: the rule's weight, less
-    0.01 a character of gap and any penalty. After it: a noun right after the measure word gains 0.3 (三个圈子), one past a separator loses 0.1."""
+    0.01 a character of gap and any penalty. After it: a noun right after the measure word gains 0.3 (三个圈子); `ahead` stops at the first separator."""
     n = len(window)
     for m in kw.finditer(window):
         ind, w = rules[m.lastgroup]
@@ -127,7 +132,7 @@ def _score(kw, rules: dict, window: str, ahead: str, best=None, score: float=0.0
     for m in kw.finditer(ahead):
         ind, w = rules[m.lastgroup]
         i = m.start()
-        sc = w - 0.01 * i + (0.3 if i == 0 else (-0.1 if _SEPARATORS.search(ahead, 0, i) else 0.0))
+        sc = w - 0.01 * i + (0.3 if i == 0 else 0.0)
         if sc > score: best, score = ind, sc
     return best, score
 
@@ -147,13 +152,16 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     if u not in _BY_UNIT: return None, 0.0
     cut = [m.end() for m in _SEPARATORS.finditer(before)]
     window = before[cut[-1] if cut else 0:][-14:]            # the clause of this figure, not the previous list item
+    if _PART.search(window): return None, 0.0                 # a part (其中…, an open parenthesis): the reviewer decides whether to keep it, with a scope
     ahead = after[:20]
+    if (sep := _SEPARATORS.search(ahead)): ahead = ahead[:sep.start()]   # the noun this figure counts, not the next list item's
     ahead = ahead[_LEAD.match(ahead).end():]                 # 村级矛调工作站 counts stations, “大网格” grids
     pattern, rules, conditional = _BY_UNIT[u]
     best, score = _score(pattern, rules, window, ahead)
     for kw, rule, requires in conditional:              # rules that hold only with another word in the clause (新建 … 哨)
         if requires.search(window): best, score = _score(kw, rule, window, ahead, best, score)
-    if best is None and cut:        # nothing in this clause: the one before may name it (满意率逐月上升,从82.67%升至100%)
+    if best is None and cut and (before[cut[-1] - 1] == '、' or not (_PERCENT if u == '%' else _DIGIT).search(before, cut[-2] if len(cut) > 1 else 0, cut[-1])):
+        # nothing in this clause: the one before may name it (满意率明显提高，二季度达95.4%; 评选“文明家庭”1260户、“道德模范”86人), unless it holds a figure of its own kind (outside a list)
         previous = before[cut[-2] if len(cut) > 1 else 0:cut[-1] - 1][-14:]
         best, score = _score(pattern, rules, previous, '', penalty=0.2)
     if best is None and u in UNIT_DEFAULTS: best, score = UNIT_DEFAULTS[u]

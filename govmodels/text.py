@@ -283,20 +283,21 @@ _FIELD_KEYS = ('value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'ki
 
 # %% ../nbs/04_text.ipynb #4f862881
 _VERB = {d: '|'.join(w if len(w) > 1 else w + '(?=了?[到至])' for w in sorted(v, key=len, reverse=True)) for d, v in CHANGE_VERBS.items()}
-_CHANGE_BEFORE = re.compile(rf'(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?P<to>到|至)?(?:约|近|超过|超|达)?$')
-_FROM_BEFORE = re.compile(r'(?:从|由)(?:原来的|原先的|过去的|之前的|去年的|上年的)?$')
+_CHANGE_BEFORE = re.compile(rf'(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?P<to>到|至)?(?:[^，,。；;\d%]{{0,4}}的)?(?:约|近|超过|超|达)?$')   # 提高到今年的96.9%
+_FROM_BEFORE = re.compile(r'(?:从|由)(?:[^，,。；;\d%]{0,5}的)?$')        # 从0.679, 由去年同期的87.4%
 _CHANGE_AFTER = re.compile(rf'[^，,。；;]{{0,12}}?(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?:到|至)')
 
 def _change(t: str, a: int, b: int, s0: int, s1: int) -> tuple:
     "(direction, change) of the figure at [a, b): a change by it (增长12%), the level after (下降到0.017) or before (从0.679), else (None, None)."
-    m = _CHANGE_BEFORE.search(t, max(s0, a - 8), a)
+    m = _CHANGE_BEFORE.search(t, max(s0, a - 14), a)
     if m: return ('up' if m.group('up') else 'down'), ('to' if m.group('to') else 'by')
-    if _FROM_BEFORE.search(t, max(s0, a - 6), a):
+    if _FROM_BEFORE.search(t, max(s0, a - 8), a):
         m = _CHANGE_AFTER.match(t, b, min(s1, b + 24))
         if m: return ('up' if m.group('up') else 'down'), 'from'
     return None, None
 
 # %% ../nbs/04_text.ipynb #ad3ef018
+_ARTICLE_UNITS = frozenset('个名位块家支座处间套所')   # 一个, 一名 …: 一 with these reads as 'a'; not 一年多 (a duration)
 _AVERAGE = re.compile(r'均|每')          # 户均3.2人, 平均每个网格0.5名: an average may be fractional
 _LATIN_RUN = re.compile(r'[A-Za-z]{3}')
 LATIN_WINDOW = 30
@@ -335,7 +336,7 @@ def extract_columns(text: str, # Text of an article
     cols = {k: [] for k in CANDIDATE_COLUMNS}
     c_src, c_start, c_end, c_raw, c_ind, c_conf, c_bv, c_br, c_sent = (cols[k] for k in (
         'source_id', 'start', 'end', 'raw', 'indicator', 'confidence', 'base_value', 'base_raw', 'sentence'))
-    last_qty = None
+    last_qty = last_from = None
     pos, n_cuts, t_len = 0, len(cuts), len(t)
     scripts = _script_marks(t)
     while (m := _MASTER.search(t, pos)) is not None:
@@ -352,6 +353,9 @@ def extract_columns(text: str, # Text of an article
         s0, s1 = (cuts[k - 1] + 1 if k else 0), (cuts[k] if k < n_cuts else t_len)
         ind, conf = suggest_indicator(t[max(s0, a - 24):a], fields['unit'], t[b:min(s1, b + 24)], fields['is_percent'], fields['kind'])
         direction, change = _change(t, a, b, s0, s1) if fields['kind'] in ('quantity', 'number') else (None, None)
+        if ind is not None and t[a] == '一' and fields['qualifier'] == 'exact' and fields['unit'] in _ARTICLE_UNITS: ind, conf = None, 0.0   # 一个网格: an article more often than a count
+        if change == 'from': last_from = (a, ind, conf)
+        elif change == 'to' and ind is None and last_from is not None and last_from[0] >= s0: ind, conf = last_from[1:]   # 由87.4%提高到96.9%: one indicator
         cols['direction'].append(direction); cols['change'].append(change)
         v = fields['value']
         part = (fields['kind'] == 'quantity' and not fields['is_percent'] and last_qty is not None and last_qty[0] >= s0 and last_qty[3] == fields['unit']
