@@ -45,7 +45,7 @@ RULES = [
     ('party_organisations', r'党支部|党组织|党总支|党委|支部', ('个', '家'), 0.85),
     ('party_members', r'在册党员|流动党员|党员总数|现有党员|共有党员', PEOPLE, 0.85),
     ('party_members_engaged', r'党员', PEOPLE, 0.8),
-    ('service_stations', r'党群服务站|党群服务中心|党群之家|服务站|服务点|矛调中心|矛调工作站|调解室', ('个',), 0.85),
+    ('service_stations', r'党群服务站|党群服务中心|党群之家|服务站|服务点|矛调中心|矛调工作站|调解室|驿站', ('个',), 0.85),
     ('property_firms', r'物业企业|物业公司', ('家',), 0.9),
     ('partner_units', r'部门|单位', ('个', '家'), 0.6),
     # participation
@@ -68,7 +68,7 @@ RULES = [
     ('whistles_handled', r'哨', ('个',), 0.85),
     ('messages_handled', r'信息', ('条',), 0.85),
     ('livelihood_projects', r'民生实事', ('件', '个', '项'), 0.9),
-    ('issues_received', r'问题|诉求|反馈|反映|收到|受理|上报|转办|交办|工单', ('条', '件', '个'), 0.75),
+    ('issues_received', r'问题|诉求|反馈|反映|收到|受理|上报|转办|交办|工单|派单|接单', ('条', '件', '个'), 0.75),
     ('issues_closed', r'办结', ('件', '个', '条'), 0.85),
     ('issues_solved', r'解决', ('件', '个', '条'), 0.82),
     ('issues_handled', r'处置|处理', ('件', '个', '条'), 0.8),
@@ -83,14 +83,14 @@ RULES = [
     ('whistle_stations_built', r'哨|驿站', ('个',), 0.9, r'新建'),
     # rule of law and virtue
     ('legal_leaflets', r'宣传单|宣传资料|资料', ('份',), 0.9),
-    ('legal_events', r'宣传活动|法治宣传', ('期', '场', '次'), 0.85),
+    ('legal_events', r'宣传活动|法治宣传|讲座', ('期', '场', '次'), 0.85),
     ('legal_reach', r'覆盖群众|受教育|覆盖', PEOPLE, 0.8),
     ('app_downloads', r'APP|App|app|下载', ('人次', '次'), 0.9),
     ('households_commended', r'星级户|五好家庭|家庭|评选', ('户',), 0.8),
     ('residents_commended', r'好婆媳|评选|好人|先进典型|典型', PEOPLE, 0.8),
     # development
     ('industry_output', r'产值', ('元', '亿元', '万元'), 0.9),
-    ('income_gain_per_capita', r'增收|人均', ('元',), 0.85),
+    ('income_gain_per_capita', r'人均增收|人均', ('元',), 0.85),                 # not a village's 年均增收
     # design
     ('named_elements', r'圈子|圈|载体|项目|平台|品牌', ('个', '大'), 0.6),
     ('years_running', r'已经|已有|成立|以来|有', ('年',), 0.5),
@@ -160,8 +160,8 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     best, score = _score(pattern, rules, window, ahead)
     for kw, rule, requires in conditional:              # rules that hold only with another word in the clause (新建 … 哨)
         if requires.search(window): best, score = _score(kw, rule, window, ahead, best, score)
-    if best is None and cut and (before[cut[-1] - 1] == '、' or not (_PERCENT if u == '%' else _DIGIT).search(before, cut[-2] if len(cut) > 1 else 0, cut[-1])):
-        # nothing in this clause: the one before may name it (满意率明显提高，二季度达95.4%; 评选“文明家庭”1260户、“道德模范”86人), unless it holds a figure of its own kind (outside a list)
+    if best is None and cut and (before[cut[-1] - 1] == '、' or (u == '%' and not _PERCENT.search(before, cut[-2] if len(cut) > 1 else 0, cut[-1]))):
+        # nothing in this clause: the one before may name a rate (满意率明显提高，二季度达95.4%) unless it holds a rate of its own, or the verb of a list (评选“文明家庭”1260户、“道德模范”86人)
         previous = before[cut[-2] if len(cut) > 1 else 0:cut[-1] - 1][-14:]
         best, score = _score(pattern, rules, previous, '', penalty=0.2)
     if best is None and u in UNIT_DEFAULTS: best, score = UNIT_DEFAULTS[u]

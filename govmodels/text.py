@@ -110,14 +110,15 @@ normalize = renamed(normalize_text, 'govmodels.text.normalize')      # not in __
 # %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
-         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台')
+         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '分')
 "Measure words and units recognised after a number, longest first."
 
 COUNT_UNITS = frozenset(('人次', '场次', '户次', '件次', '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场',
-                         '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '轮', '顶', '台'))
+                         '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '轮', '顶', '台'))
 "The measure words of `UNITS` that count whole things: a figure with one of them and a fraction (6.1个网格) is flagged."
 
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
+_CN_UNIT_ALT = '|'.join(u for u in sorted(UNITS, key=len, reverse=True) if u != '分')   # Chinese numerals never take 分 (十分重要)
 _CN_DIGITS = '零〇一二两三四五六七八九十百千万亿几'
 _CN_DIGITS_ONLY = _CN_DIGITS[:-1]
 _MASTER = re.compile(
@@ -128,7 +129,7 @@ _MASTER = re.compile(
     rf'|(?P<cn>[{_CN_DIGITS}]+))')
 _AFTER = re.compile(rf'(?:[ \t\u3000](?=余|多|万|亿|%|{_UNIT_ALT}))?'   # one space before 余 or the unit (545 名, 2400 余户)
                     rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|以下|左右|之久|多|余)?')
-_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|以下|左右|之久|多|余)?')
+_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_CN_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|以下|左右|之久|多|余)?')
 _SECOND_END = re.compile(rf'[-—~～至](?P<n>\d+(?:\.\d+)?)(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})')   # 160户至255户: a range with the unit twice
 _SPLIT_NEXT = re.compile(rf'[ \t]\.?\d+(?:\.\d+)?(?:万|亿|%|{_UNIT_ALT})')   # 304 .9万件, 1 28个: a number split by a space
 _SPLIT_BEFORE = re.compile(r'\d[ \t]\.?$')                                                       # … and its second piece
@@ -137,8 +138,8 @@ _SMALL = {'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, 
 _TITLE_AFTER = set('星佳连强')          # 二星级, 十佳, 十八连冠, 百强: titles and rankings
 _PLACE_AFTER = set('村镇乡屯寨庄堡街社路巷湾')    # the first character of a place suffix: 九台村, 三台镇
 _NAME_UNITS = {'台', '间', '道'}        # measure words that also make place names with a numeral (九台村, 二道街); not 户: 百余户村民 are households
-_PREFIXES = (('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
-             ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))
+_PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
+             ('至少', '逾'), ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))   # longest first: 不超过 before 超过
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
@@ -193,6 +194,11 @@ def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
                 date=None, damaged=False), a, b
 
 # %% ../nbs/04_text.ipynb #76e316ec
+def _table_cell(t: str, a: int, b: int) -> bool:
+    "Whether the number at [a, b) fills a table cell: nothing but blanks between it and a '|' on one side, a '|' or a line end on the other."
+    lb, la = t[max(0, a - 4):a].rstrip(' \t')[-1:], t[b:b + 4].lstrip(' \t')[:1]
+    return lb in ('|', '\n', '') and la in ('|', '\n', '') and '|' in lb + la
+
 def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     "Arabic digits: 93个, 2.4万余人次, 200-400户, 160户至255户, 98.6%; labels and bare numbers kept apart."
     v1 = float(m['ar']); v2 = None if m['ar2'] is None else float(m['ar2'])
@@ -207,12 +213,17 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
         if float(y['n']) * mult >= v1: v2, b = float(y['n']) * mult, y.end()
-    if x['mult'] and not q and marker is None and v2 is None and not pct: marker = '约'   # printed with 万/亿: a round figure
+    if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
     lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
     code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None   # 0.679 is not a code
     per = a and t[a - 1] == '每' and x['mult'] is not None                          # 每10万人: the denominator of a rate
     if (t[b:b + 1] and t[b:b + 1] in ':+') or (a and t[a - 1] in ':+×*') or lettered or code or per: return _fixed(v1, 'label', a, b)
-    if unit is None and not pct and x['mult'] is None and not q: return _fixed(v1, 'number', a, b)   # nothing says what it counts: 80后, 1号
+    if unit == '分' and a and t[a - 1] in '时点:：':  return _fixed(v1, 'label', a, b)         # 8时30分: a time, not 30 points
+    if unit is None and not pct and x['mult'] is None and not q:
+        if _table_cell(t, a, b):                                                    # 38 | in a table: the header says what it counts
+            f, a, b = _finish(v1, v2, None, False, None, None, marker, a - plen, b)
+            return dict(f, flag="a table cell: its unit and meaning are in the table's header"), a, b
+        return _fixed(v1, 'number', a, b)   # nothing says what it counts: 80后, 1号
     return _finish(v1, v2, unit, pct, suf, q, marker, a - plen, b)
 
 # %% ../nbs/04_text.ipynb #d6cf6bce
@@ -237,7 +248,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         suf = '以上' if t.startswith('以上', b + 1) else None
         return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
     x = _CN_AFTER.match(t, b)
-    if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith('性', x.end()): return None   # 一次性: a word
+    if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     few = s.endswith('几')
     pair = len(s) == 2 and s[0] in _SMALL and s[1] in _SMALL and 1 <= _SMALL[s[1]] - _SMALL[s[0]] <= 2   # 一两名, 三五个: 1–2, 3–5
     v1, v2 = (_SMALL[s[0]], _SMALL[s[1]]) if pair else (_cn_value(s[:-1] if few and len(s) > 1 else s), None)
