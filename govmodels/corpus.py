@@ -6,12 +6,13 @@ Docs: https://govmodels.github.io/govmodels/corpus.html.md"""
 
 # %% auto #0
 __all__ = ['CORPUS_SUFFIXES', 'TEXT_SUFFIXES', 'METADATA_COLUMNS', 'PLACE_COLUMNS', 'MIXED_MIN', 'READ_LANGUAGES',
-           'CANDIDATE_FILE_COLUMNS', 'DOCUMENT_COLUMNS', 'CorpusError', 'corpus_inputs', 'batches', 'language',
-           'place_chain', 'places', 'locate', 'extract_document', 'extract_batch', 'documents_path', 'extract_corpus']
+           'CANDIDATE_FILE_COLUMNS', 'DOCUMENT_COLUMNS', 'PART_ROWS', 'CorpusError', 'corpus_inputs', 'batches',
+           'language', 'place_chain', 'places', 'locate', 'extract_document', 'extract_batch', 'documents_path',
+           'extract_corpus']
 
 # %% ../nbs/18_corpus.ipynb #97e86c5d
 import contextlib, csv, glob, io, json, os, re, sys, tempfile
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ import opencc
 from .files import shown, FileError, decode_bytes, spreadsheet_safe, temp_sibling
 from .lexicon import models_mentioned, MODEL_LEXICON_VERSION
 from functools import lru_cache
-from .text import CANDIDATE_COLUMNS, extract_columns, candidate_frame, normalize_text
+from .text import CANDIDATE_COLUMNS, extract_columns, candidate_frame, normalize_text, normalized_segments, append_columns
 
 # %% ../nbs/18_corpus.ipynb #3beb5dc4
 CORPUS_SUFFIXES = {'.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv', '.parquet': 'parquet'}
@@ -121,7 +122,7 @@ def batches(inputs: list, # From `corpus_inputs`
         if kind == 'text':
             try: data = Path(path).read_bytes()
             except OSError as e: raise CorpusError(f"{path}: cannot read ({e.strerror})") from None
-            files.append((prefix, shown(path), data)); size += len(data)
+            files.append((prefix, shown(path), data)); size += len(data); del data     # held by the batch only
             if size >= batch_bytes: yield from flush()
             continue
         yield from flush()
@@ -238,24 +239,34 @@ DOCUMENT_COLUMNS = ['doc_id', 'file', 'row', *METADATA_COLUMNS[1:], 'chars', 'en
                     'models', *PLACE_COLUMNS, 'place_chain', 'place_method', 'lexicon']
 "Columns of the document table; `row` is the line (JSONL) or row (CSV, Parquet) in `file`, empty for an article file."
 
-def extract_document(doc: dict, # doc_id, text, and any of file, row, url, outlet, date, title, place, encoding
-                    ) -> tuple: # (candidate columns as in `extract_columns`, document-table row as a dict)
-    "Candidates and document-table row of one document: a pure function, so any engine can map it."
+def _document_parts(doc: dict):
+    "Yield ('part', candidate columns) for each segment of one document (see `normalized_segments`), then ('row', its document-table row)."
     text = doc.get('text') or ''
     lang, script = language(text)
     row = {k: doc.get(k) for k in ('doc_id', 'file', 'row', *METADATA_COLUMNS[1:], 'encoding')}
     row.update(chars=len(text), language=lang, script=script, lexicon=MODEL_LEXICON_VERSION)
     if lang not in READ_LANGUAGES:
-        cands = {k: [] for k in CANDIDATE_COLUMNS}
         row.update(candidates=0, damage_marks=0, models=None, place_chain=None, place_method=None, **dict.fromkeys(PLACE_COLUMNS))
-    else:
-        nz = normalize_text(text)
-        cands = extract_columns(text, source_id=doc['doc_id'], normalized=nz)
-        found = models_mentioned(nz.text)
-        chain, where = (doc['place'], places(doc['place'])) if doc.get('place') else locate(normalize_text(doc.get('title') or '').text + '\n' + nz.text[:1500])
-        row.update(candidates=len(cands['start']), damage_marks=len(nz.damage), models=';'.join(found) or None, place_chain=chain, **where)
-    cands['encoding'] = [doc.get('encoding')] * row['candidates']
-    return cands, row
+        yield 'row', row; return
+    n, found, marks, head = 0, Counter(), 0, None
+    for offset, piece, nz in normalized_segments(text):                 # a long text, segment by segment: memory stays bounded
+        part = append_columns({k: [] for k in CANDIDATE_COLUMNS}, extract_columns(piece, source_id=doc['doc_id'], normalized=nz), offset)
+        part['encoding'] = [doc.get('encoding')] * len(part['start'])
+        n += len(part['start']); found.update(models_mentioned(nz.text)); marks += len(nz.damage)
+        head = nz.text[:1500] if head is None else head
+        yield 'part', part
+    found = sorted(found, key=lambda f: -found[f])                       # most mentioned first, as `models_mentioned` orders them
+    chain, where = (doc['place'], places(doc['place'])) if doc.get('place') else locate(normalize_text(doc.get('title') or '').text + '\n' + head)
+    row.update(candidates=n, damage_marks=marks, models=';'.join(found) or None, place_chain=chain, **where)
+    yield 'row', row
+
+def extract_document(doc: dict, # doc_id, text, and any of file, row, url, outlet, date, title, place, encoding
+                    ) -> tuple: # (candidate columns as in `extract_columns`, with `encoding`; document-table row as a dict)
+    "Candidates and document-table row of one document: a pure function, so any engine can map it."
+    cands = {k: [] for k in CANDIDATE_FILE_COLUMNS}
+    for kind, item in _document_parts(doc):
+        if kind == 'row': return cands, item
+        for k in cands: cands[k] += item[k]
 
 # %% ../nbs/18_corpus.ipynb #bdfad89c
 def _meta(rec: dict) -> dict:
@@ -273,8 +284,10 @@ def _documents(batch: dict):
     "The documents of a batch, parsed where they are needed (in the worker)."
     tc = batch.get('text_column', 'text')
     if batch['kind'] == 'files':
-        for prefix, name, data in batch['docs']:
-            text, enc = decode_bytes(data, name, batch.get('encoding'))
+        files = batch['docs']
+        for i, (prefix, name, data) in enumerate(files):
+            files[i] = None                                                   # the bytes go once decoded: a huge file is not held twice
+            text, enc = decode_bytes(data, name, batch.get('encoding')); del data
             yield dict(doc_id=prefix, text=text, file=name, row=None, encoding=enc)
     elif batch['kind'] == 'jsonl':
         for i, line in enumerate(batch['data'].split(b'\n')):
@@ -289,22 +302,38 @@ def _documents(batch: dict):
         for rec in batch['records']:
             yield _doc(rec, tc, batch['prefix'], batch['source'], rec['_row'], f"{batch['source']}: row {rec['_row']}")
 
+PART_ROWS = 20_000
+"Rows of candidates after which the local engine writes what it has, even inside one document: a huge article streams."
+
+def _frame(cols: dict, csv_text: bool):
+    c = candidate_frame({k: cols[k] for k in CANDIDATE_COLUMNS}).assign(encoding=cols['encoding'])
+    return spreadsheet_safe(c).to_csv(index=False, header=False) if csv_text else c
+
+def _batch_parts(batch: dict, csv_text: bool, part_rows: int|None=None):
+    "Yield (candidates, None) each time `part_rows` rows are reached (never without `part_rows`), then (the rest, document table)."
+    cols, docs = {k: [] for k in CANDIDATE_FILE_COLUMNS}, []
+    for d in _documents(batch):
+        for kind, item in _document_parts(d):
+            if kind == 'row': docs.append(item); continue
+            for k in cols: cols[k] += item[k]
+            if part_rows and len(cols['start']) >= part_rows:
+                yield _frame(cols, csv_text), None
+                cols = {k: [] for k in CANDIDATE_FILE_COLUMNS}
+    yield _frame(cols, csv_text), pd.DataFrame(docs, columns=DOCUMENT_COLUMNS)
+
 def extract_batch(batch: dict, # From `batches`
                   csv_text: bool=False, # Return the candidates as CSV text without header (spreadsheet-safe), ready to append
                  ) -> tuple: # (candidates: DataFrame or CSV text, document table: DataFrame)
     "Candidates and document rows of one batch: the function an engine maps over the batches."
-    cols, docs = {k: [] for k in CANDIDATE_FILE_COLUMNS}, []
-    for d in _documents(batch):
-        c, r = extract_document(d)
-        for k in CANDIDATE_FILE_COLUMNS: cols[k] += c[k]
-        docs.append(r)
-    c = candidate_frame({k: cols[k] for k in CANDIDATE_COLUMNS}).assign(encoding=cols['encoding'])
-    d = pd.DataFrame(docs, columns=DOCUMENT_COLUMNS)
-    return (spreadsheet_safe(c).to_csv(index=False, header=False) if csv_text else c), d
+    return next(_batch_parts(batch, csv_text))
 
 # %% ../nbs/18_corpus.ipynb #72b21304
 def _local(stream, csv_text):
-    for b in stream: yield b, extract_batch(b, csv_text)
+    "One process: each batch in parts of `PART_ROWS` rows, so that memory stays bounded whatever one document holds."
+    for b in stream:
+        nbytes = b['nbytes']
+        for c, d in _batch_parts(b, csv_text, PART_ROWS):
+            yield {'nbytes': 0 if d is None else nbytes}, (c, d)
 
 def _dask(stream, csv_text, workers=None, scheduler=None):
     try: from dask.distributed import Client, LocalCluster
@@ -409,10 +438,11 @@ def extract_corpus(inputs: list, # Files, folders, glob patterns (see `corpus_in
         bar = tqdm(total=total, unit='B', unit_scale=True, desc='extract', file=sys.stderr, disable=None if progress is None else not progress)
         with bar:
             for light, (c, d) in engine:
+                cand.write(c, CANDIDATE_FILE_COLUMNS)
+                if d is None: continue                                      # a part of a batch: its document rows come last
                 dup = d.doc_id[d.doc_id.duplicated() | d.doc_id.isin(seen)]
                 if len(dup): raise CorpusError(f"{d.file[dup.index[0]]}: document id {dup.iloc[0]!r} is used twice; ids must be unique across the inputs")
                 seen.update(d.doc_id)
-                cand.write(c, CANDIDATE_FILE_COLUMNS)
                 if docs is not None: docs.write(_typed_docs(d), DOCUMENT_COLUMNS)
                 n_docs += len(d); n_cands += int(d.candidates.sum()); n_unread += int((~d.language.isin(READ_LANGUAGES)).sum())
                 bar.update(light['nbytes'])

@@ -119,3 +119,23 @@ def test_random_and_truncated_bytes_never_crash_reading_and_extraction(data, fra
         except FileError: continue
         c = extract(text)
         assert all(text[s:e] == r for s, e, r in zip(c.start, c.end, c.raw))
+
+
+def test_a_long_article_is_read_in_segments_and_streamed(tmp_path, monkeypatch):
+    "A text longer than SEGMENT_CHARS is read segment by segment and written in parts: the rows equal those of the whole text read at once."
+    import govmodels.corpus as corpus
+    from govmodels.text import SEGMENT_CHARS, normalize_text
+    para = ['全镇划分网格93个，配备专职网格员186名，今年以来受理诉求1.2万余件，办结率99.3%。',
+            '網格員每天走訪居民，收集問題300多條。', '社区党委下设党支部5个\n共有党员286名，其中“80后”党员42名。', '第1页 共5页']
+    text = '\n'.join(para[i % len(para)] + f'（{i}）' for i in range(SEGMENT_CHARS // 25))
+    assert len(text) > SEGMENT_CHARS
+    (tmp_path / 'long.txt').write_text(text, encoding='utf-8')
+    monkeypatch.setattr(corpus, 'PART_ROWS', 1000)                     # many parts, so the streaming path is exercised
+    corpus.extract_corpus([str(tmp_path / 'long.txt')], out=str(tmp_path / 'c.csv'), progress=False)
+    got = pd.read_csv(tmp_path / 'c.csv', dtype={'raw': str})
+    whole = extract(text, 'long', normalized=normalize_text(text))   # one normal form of the whole text: no segments
+    assert len(got) == len(whole) > 10_000
+    assert got.start.tolist() == whole.start.tolist() and got.raw.tolist() == whole.raw.tolist()
+    assert got.value.fillna(-1).tolist() == whole.value.fillna(-1).tolist()
+    docs = pd.read_csv(tmp_path / 'c.documents.csv')
+    assert docs.candidates.tolist() == [len(whole)]
