@@ -10,9 +10,15 @@ has about as many figures per kilobyte as the five archived articles (about 5 ca
 printed for comparison when GOVMODELS_SOURCE_DIR is set). Throughput depends on that density:
 the per-figure work is Python, the scan between figures is the regex engine's.
 
-    python benchmarks/bench_extract.py [--mb 20] [--seed 0]
+A second corpus has the layout of real web copies (`layout_corpus`): hard-wrapped paragraphs (lines of 28-34
+characters), tables flattened to one cell per line, and page furniture (publication stamps, page counters,
+sources, timestamps); its throughput and density are printed beside the first. With --rss, one generated
+article of --rss-mb megabytes goes through `govmodels extract` in a child process, and its peak RSS is
+printed beside that of a child that only imports govmodels (the floor no input can go below).
 
-Last line: mb_per_s=<x> ratio_to_bare_scan=<x/floor> speedup_vs_naive=<x/naive>
+    python benchmarks/bench_extract.py [--mb 20] [--seed 0] [--rss] [--rss-mb 50]
+
+Last line: mb_per_s=<x> ratio_to_bare_scan=<x/floor> speedup_vs_naive=<x/naive> layout_mb_per_s=<y> [rss_per_input_mb=<r>]
 """
 import argparse, random, re, sys, time
 
@@ -76,6 +82,61 @@ def corpus(mb, seed=0):
     return docs
 
 
+FURNITURE = ['发布时间：{year}-{month:02d}-{day:02d} {hh:02d}:{mm:02d}  浏览次数：{n}', '第{k}页 共{m}页', '来源：{place}融媒体中心',
+             '【字体：大 中 小】 【打印本页】', '{year}/{month}/{day} {hh}:{mm:02d}']
+TABLE_HEAD = ['镇街 | 网格数 | 网格员数 |', '单位 | 受理（件） | 办结率 |', '村（社区） | 户数 | 人口 |']
+
+
+def _wrap(text, rnd):
+    "Hard-wrap a paragraph at 28-34 characters, as a PDF or a fixed-width web copy does."
+    out, i = [], 0
+    while i < len(text):
+        w = rnd.randint(28, 34); out.append(text[i:i + w]); i += w
+    return '\n'.join(out)
+
+
+def layout_corpus(mb, seed=0):
+    "Documents laid out like real web copies: wrapped paragraphs, one-cell-per-line tables, page furniture."
+    rnd, docs, size = random.Random(seed + 1), [], 0
+    while size < mb * 1e6:
+        f = lambda t: t.format(year=rnd.randint(2015, 2025), month=rnd.randint(1, 12), day=rnd.randint(1, 28), hh=rnd.randint(0, 23),
+                               mm=rnd.randint(0, 59), n=rnd.randint(10, 9000), k=rnd.randint(1, 3), m=rnd.randint(3, 5), place=rnd.choice(PLACES))
+        parts = [f(rnd.choice(FURNITURE))]
+        for _ in range(rnd.randint(3, 5)):
+            sents = [fill(rnd.choice(TEMPLATES), rnd) for _ in range(rnd.choice((0, 1, 1)))] + rnd.sample(PROSE, rnd.randint(3, 4))
+            rnd.shuffle(sents)
+            para = ''.join(sents)
+            parts.append(_wrap(para, rnd) if rnd.random() < 0.5 else para)
+        if rnd.random() < 0.3:
+            rows = [rnd.choice(TABLE_HEAD)] + [x for _ in range(rnd.randint(2, 5)) for x in
+                                               (rnd.choice(PLACES) + ' |', f'{rnd.randint(5, 900)} |', f'{rnd.uniform(90, 100):.1f}% |')]
+            parts.insert(rnd.randint(1, len(parts)), '\n'.join(rows))
+        parts.append(f(rnd.choice(FURNITURE)))
+        doc = '\n'.join(parts) + '\n\n'
+        docs.append(doc); size += len(doc.encode('utf-8'))
+    return docs
+
+
+def rss_of_extract(mb, seed=0):
+    "Peak RSS of `govmodels extract` on one generated article of `mb` megabytes, of a child that only imports govmodels, and of one that also loads the gazetteer."
+    import os, resource, subprocess, tempfile
+    from pathlib import Path
+    d = Path(tempfile.mkdtemp())
+    try:
+        (d / 'big.txt').write_text(''.join(corpus(mb, seed)), encoding='utf-8')
+        size = (d / 'big.txt').stat().st_size / 1e6
+        def peak(code):
+            r = subprocess.run([sys.executable, '-c', 'import resource, sys\n' + code + '\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)'],
+                               capture_output=True, text=True, cwd=d, check=True)
+            return int(r.stdout.split()[-1]) / 1024
+        imports = peak('import govmodels.cli, govmodels.corpus')
+        gazetteer = peak('import govmodels.cli, govmodels.corpus; govmodels.corpus._gazetteer()')
+        ours = peak("from govmodels.corpus import extract_corpus; extract_corpus(['big.txt'], out='c.csv', progress=False)")
+        return size, imports, gazetteer, ours
+    finally:
+        import shutil; shutil.rmtree(d, ignore_errors=True)
+
+
 def chunks(docs, target=1_000_000):
     "Documents grouped into texts of about `target` characters (a batch per extract call)."
     out, cur, n = [], [], 0
@@ -110,6 +171,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--mb', type=float, default=20.0); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--naive-mb', type=float, default=0.3, help='size of the sample the naive pipeline is timed on')
+    p.add_argument('--rss', action='store_true', help='also measure the peak RSS of govmodels extract on one long article')
+    p.add_argument('--rss-mb', type=float, default=50.0, help='size of that article')
     a = p.parse_args(argv)
     docs = corpus(a.mb, a.seed)
     texts = chunks(docs)
@@ -122,6 +185,11 @@ def main(argv=None):
     n_rows = [0]
     def run(): n_rows[0] = sum(len(extract(t)) for t in texts)
     t_ours = best_of(run, 2)
+    ltexts = chunks(layout_corpus(a.mb, a.seed))
+    lmb = sum(len(t.encode('utf-8')) for t in ltexts) / 1e6
+    l_rows = [0]
+    def run_layout(): l_rows[0] = sum(len(extract(t)) for t in ltexts)
+    t_layout = best_of(run_layout, 2)
 
     import jieba, cn2an
     jieba.setLogLevel(60); jieba.initialize()
@@ -147,8 +215,18 @@ def main(argv=None):
         print(f'density: corpus {density:.1f} candidates/KB; the archived sources {n / kb:.1f} candidates/KB', file=sys.stderr)
     print(f'normalize+extract: {ours:.1f} MB/s ({n_rows[0]:,} candidates, {n_rows[0] / t_ours:,.0f}/s); bare \\d+ scan: {floor:.1f} MB/s; '
           f'jieba+cn2an: {slow:.3f} MB/s on a {sample_mb:.2f} MB sample', file=sys.stderr)
+    lay = lmb / t_layout
+    print(f'real layout (wraps, tables, page furniture): {lay:.1f} MB/s, {l_rows[0] / (lmb * 1000):.1f} candidates/KB, '
+          f'ratio to the bare scan {lay / floor:.3f}', file=sys.stderr)
     print(hard_wrapped(), file=sys.stderr)
-    print(f'mb_per_s={ours:.2f} ratio_to_bare_scan={ours / floor:.3f} speedup_vs_naive={ours / slow:.1f}')
+    last = f'mb_per_s={ours:.2f} ratio_to_bare_scan={ours / floor:.3f} speedup_vs_naive={ours / slow:.1f} layout_mb_per_s={lay:.2f}'
+    if a.rss:
+        size, base, gaz, peak = rss_of_extract(a.rss_mb, a.seed)
+        print(f'govmodels extract on one {size:.0f} MB article: peak RSS {peak:.0f} MB ({peak / size:.1f}x the input); children that only '
+              f'import govmodels: {base:.0f} MB, and load the gazetteer (place names, read once per run): {gaz:.0f} MB; '
+              f'above the imports the run adds {peak - base:.0f} MB ({(peak - base) / size:.1f}x the input)', file=sys.stderr)
+        last += f' rss_per_input_mb={peak / size:.2f}'
+    print(last)
 
 
 if __name__ == '__main__':
