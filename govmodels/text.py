@@ -21,7 +21,7 @@ import opencc
 
 from .bounds import figure_bounds, MARKERS
 from .compat import renamed
-from .lexicon import suggest_indicator, CHANGE_VERBS
+from .lexicon import suggest_indicator, plausible_range, CHANGE_VERBS
 from .data import columns_of, allowed_values
 
 # %% ../nbs/04_text.ipynb #3fa49a9c
@@ -369,7 +369,9 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
                 and v > last_qty[1] and '其中' in t[last_qty[4]:a])             # 共有网格5个，其中微网格12个: a part larger than its whole
         cols['flag'].append(fields.get('flag') or ('a count with a fraction: a multiplier (万) may be missing' if fields['kind'] == 'quantity' and fields['unit'] in COUNT_UNITS
                             and not fields['is_percent'] and v == v and v != int(v) and not _AVERAGE.search(t, max(s0, a - 10), a) else None)
-                            or (f'a part (其中) larger than the whole before it ({last_qty[2]}): one of them may be misread' if part else None))
+                            or (f'a part (其中) larger than the whole before it ({last_qty[2]}): one of them may be misread' if part else None)
+                            or (f'outside the plausible range of {ind} [{rng[0]:g}, {rng[1]:g}]: check the reading (a lost 万?) and the indicator'
+                                if ind is not None and (rng := plausible_range(ind)) and v == v and not rng[0] <= v <= rng[1] else None))
         base_value = base_raw = None
         if fields['is_percent'] and change is None and last_qty is not None and last_qty[0] >= s0:   # a growth rate is no share
             base_value, base_raw = last_qty[1], last_qty[2]

@@ -150,3 +150,14 @@ def test_bundled_locators_match_the_sources():
     assert not bad.checked.any(), bad[bad.checked].to_string()          # no mismatch among the archived rows
     web = ds.sources.source_id[ds.sources.text_file.isna()]
     assert set(bad.obs_id) == set(ds.observations.obs_id[ds.observations.source_id.isin(web)])   # the rest: web rows, listed as not checked
+
+
+def test_bundled_figures_are_within_plausible_ranges():
+    "Every curated figure lies inside its indicator's plausible range (lexicon.plausible_range): the ranges flag misreadings, not the evidence."
+    from govmodels.lexicon import plausible_range
+    obs = load().observations
+    for o in obs.itertuples():
+        rng = plausible_range(o.indicator)
+        if rng is None: continue
+        for v in (o.lower, o.value, o.upper):
+            assert v != v or rng[0] <= v <= rng[1], (o.obs_id, o.indicator, v, rng)
