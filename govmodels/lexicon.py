@@ -6,7 +6,7 @@ Docs: https://govmodels.github.io/govmodels/lexicon.html.md"""
 
 # %% auto #0
 __all__ = ['PEOPLE', 'RULES', 'UNIT_DEFAULTS', 'PLAUSIBLE', 'MODEL_LEXICON_VERSION', 'MODEL_TERMS', 'STAGE_VERBS', 'CHANGE_VERBS',
-           'suggest_indicator', 'plausible_range', 'models_mentioned', 'stage_verb']
+           'rules_of', 'suggest_indicator', 'plausible_range', 'models_mentioned', 'stage_verb']
 
 # %% ../nbs/04a_lexicon.ipynb #19170485
 import re
@@ -23,7 +23,7 @@ RULES = [
     ('closure_rate', r'办结率|结案率|办理率', ('%',), 0.95),
     ('dispute_resolution_rate', r'化解率|调解成功率|调处率|成功率', ('%',), 0.95),
     ('fee_collection_rate', r'收缴率|缴费率|收费率', ('%',), 0.95),
-    ('satisfaction_rate', r'满意率|满意度', ('%',), 0.95),
+    ('satisfaction_rate', r'(?<!不)满意率|(?<!不)满意度', ('%',), 0.95),                  # not 不满意率
     ('party_org_coverage', r'党\S{0,4}覆盖率', ('%',), 0.9),
     # grids and staff
     ('party_central_households', r'党员中心户|中心户', ('户',), 1.0),
@@ -55,7 +55,7 @@ RULES = [
     ('volunteers', r'志愿者', PEOPLE + ('个',), 0.85),
     ('volunteer_teams', r'服务队|代表队|巡逻队|队', ('支',), 0.85),
     ('volunteer_teams', r'服务小组|志愿小组', ('个',), 0.85),
-    ('social_organisations', r'社会组织', ('家', '个'), 0.9),
+    ('social_organisations', r'社会组织|社工机构|社工组织', ('家', '个'), 0.9),
     ('partner_businesses', r'商家|店铺|企业', ('家',), 0.7),
     # place
     ('population', r'常住人口|人口', PEOPLE + ('万人',), 0.9),
@@ -63,15 +63,15 @@ RULES = [
     ('area_km2', r'面积|辖区', ('平方公里',), 0.9),
     ('communities', r'社区|居委会', ('个',), 0.75),
     ('villager_groups', r'村\(居\)民小组|村民小组|居民小组|村民组', ('个',), 0.9),
-    ('villages', r'村(?!级|民|委|干部|集体|两委|务)', ('个',), 0.7),                 # not 村级综治中心, 村民小组
-    ('residential_complexes', r'小区', ('个',), 0.7),
+    ('villages', r'(?<!示范|文明|先进|重点|试点)村(?!级|民|委|干部|集体|两委|务)', ('个',), 0.7),   # not 村级综治中心, 村民小组, 示范村 (a title)
+    ('residential_complexes', r'小区', ('个',), 0.8),                        # above 社区: 社区有居民小区7个 counts complexes
     ('buildings', r'房屋|楼栋|楼', ('栋',), 0.8),
     ('households', r'居民|住户|人家|户', ('户',), 0.6),
     # issues
     ('whistles_handled', r'哨', ('个',), 0.85),
     ('messages_handled', r'信息', ('条',), 0.85),
     ('livelihood_projects', r'民生实事', ('件', '个', '项'), 0.9),
-    ('issues_received', r'问题|诉求|反馈|反映|收到|受理|上报|转办|交办|工单|派单|接单', ('条', '件', '个'), 0.75),
+    ('issues_received', r'问题|诉求|反馈|反映|收到|受理|上报|转办|交办|工单|派单|接单|说事', ('条', '件', '件次', '个'), 0.75),
     ('issues_closed', r'办结', ('件', '个', '条'), 0.85),
     ('issues_solved', r'解决', ('件', '个', '条'), 0.82),
     ('issues_handled', r'处置|处理', ('件', '个', '条'), 0.8),
@@ -86,21 +86,21 @@ RULES = [
     ('whistle_stations_built', r'哨|驿站', ('个',), 0.9, r'新建'),
     # rule of law and virtue
     ('legal_leaflets', r'宣传单|宣传资料|资料', ('份',), 0.9),
-    ('legal_events', r'宣传活动|法治宣传|讲座', ('期', '场', '次'), 0.85),
+    ('legal_events', r'宣传活动|法治宣传|讲座|法律', ('期', '场', '次'), 0.85),
     ('legal_reach', r'覆盖群众|受教育|覆盖', PEOPLE, 0.8),
     ('app_downloads', r'APP|App|app|下载', ('人次', '次'), 0.9),
-    ('households_commended', r'星级户|五好家庭|家庭|评选', ('户',), 0.8),
+    ('households_commended', r'星级户|文明户|五好家庭|家庭|评选|评出|评为', ('户',), 0.8),
     ('residents_commended', r'好婆媳|评选|好人|先进典型|典型', PEOPLE, 0.8),
     # development
     ('industry_output', r'产值', ('元', '亿元', '万元'), 0.9),
     ('income_gain_per_capita', r'人均增收|人均', ('元',), 0.85),                 # not a village's 年均增收
     # design
-    ('named_elements', r'圈子|圈|载体|项目|平台|品牌', ('个', '大'), 0.6),
+    ('named_elements', r'圈子|圈|载体|平台|品牌', ('个', '大'), 0.6),          # not 项目: 服务项目190个 are no design elements
     ('years_running', r'已经|已有|成立|以来|有', ('年',), 0.5),
 ]
 "(indicator, keyword pattern, measure words it goes with, weight[, a pattern the clause before must also hold]): the lexicon."
 
-UNIT_DEFAULTS = {'栋': ('buildings', 0.5)}
+UNIT_DEFAULTS = {'栋': ('buildings', 0.5), '平方公里': ('area_km2', 0.6)}
 "Measure words that name what they count: the suggestion when no keyword is near (共25栋 counts buildings)."
 
 def _by_unit(rules) -> dict:
@@ -118,6 +118,14 @@ _SEPARATORS = re.compile(r'[、,，;；:：]')
 _DIGIT = re.compile(r'\d')
 _PART = re.compile(r'其中|[（(][^）)]*$')                             # 其中咨询类186件, （热线受理4173件: a part of the figure before
 _PERCENT = re.compile(r'%|成')
+_MAJOR = re.compile(r'[,，;；:：。]')
+_BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对')
+_STOCKS = frozenset(pd.read_csv(bundled_path()/'indicators.csv', usecols=['code', 'kind']).query("kind in ('stock', 'count')").code)
+_FILLER = set('共计有达为约近超过逾了到至累总数合现已经均各类等和及与的是将全部分别年来以在中')
+_PER = re.compile(r'每(?:个|名|户|人|村|栋|位|天|日|周|月|季度|季|年|半年)')
+_PER_OK = re.compile(r'每(?:个|一个)?(?:网格|微网格|格)')                   # 每个网格100—200户: households_per_grid is per grid by definition
+_ALL_KEYWORDS = re.compile('|'.join(f'(?P<k{i}>{r[1]})' for i, r in enumerate(RULES)))
+def rules_of(m): return RULES[int(m.lastgroup[1:])][0]
 _YEAR_BUILT = re.compile(r'建成|建于|始建')
 _MOVED_IN = re.compile(r'入住')
 _YEAR_START = re.compile(r'成立|推行|以来|启动|开展|创建|实施|建立|组建|试点')
@@ -130,7 +138,10 @@ def _score(kw, rules: dict, window: str, ahead: str, best=None, score: float=0.0
     n = len(window)
     for m in kw.finditer(window):
         ind, w = rules[m.lastgroup]
-        sc = w - 0.01 * (n - m.end()) - penalty
+        gap = window[m.end():]
+        if ind in _STOCKS and sum('\u4e00' <= c <= '\u9fff' and c not in _FILLER for c in gap) >= 4: continue
+        # 社区综合服务设施4.1万个: 社区 only modifies the noun counted (never so for a verb before its object: 化解矛盾纠纷387起)
+        sc = w - 0.01 * len(gap) - penalty
         if sc > score: best, score = ind, sc
     for m in kw.finditer(ahead):
         ind, w = rules[m.lastgroup]
@@ -155,10 +166,12 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     if u not in _BY_UNIT: return None, 0.0
     cut = [m.end() for m in _SEPARATORS.finditer(before)]
     window = before[cut[-1] if cut else 0:][-14:]            # the clause of this figure, not the previous list item
-    if _PART.search(window): return None, 0.0                 # a part (其中…, an open parenthesis): the reviewer decides whether to keep it, with a scope
+    clause = _MAJOR.split(before)[-1]                         # back to the last comma: a list (、) shares its 其中 and its 分别
+    if _PART.search(window) or _PART.search(clause): return None, 0.0   # a part (其中…, an open parenthesis): the reviewer decides whether to keep it, with a scope
+    if (k := clause.find('分别')) >= 0 and len({rules_of(m) for m in _ALL_KEYWORDS.finditer(clause, 0, k)}) > 1: return None, 0.0   # 办结率、满意率分别为…: whose is whose is the reviewer's
     ahead = after[:20]
     if (sep := _SEPARATORS.search(ahead)): ahead = ahead[:sep.start()]   # the noun this figure counts, not the next list item's
-    ahead = ahead[_LEAD.match(ahead).end():]                 # 村级矛调工作站 counts stations, “大网格” grids
+    ahead = ahead[_LEAD.match(ahead).end():][:8]             # 村级矛调工作站 counts stations, “大网格” grids; the noun counted is near (79个区直部门…与小区: units)
     pattern, rules, conditional = _BY_UNIT[u]
     best, score = _score(pattern, rules, window, ahead)
     for kw, rule, requires in conditional:              # rules that hold only with another word in the clause (新建 … 哨)
@@ -168,6 +181,9 @@ def suggest_indicator(before: str, # Text of the clause before the figure
         previous = before[cut[-2] if len(cut) > 1 else 0:cut[-1] - 1][-14:]
         best, score = _score(pattern, rules, previous, '', penalty=0.2)
     if best is None and u in UNIT_DEFAULTS: best, score = UNIT_DEFAULTS[u]
+    if best is not None and _PER.search(window) and not (best == 'households_per_grid' and _PER_OK.search(window)):
+        return None, 0.0                                    # 每名干部联系30户, 每月召开一次: a figure per unit or per period, not a total
+    if best in ('households', 'population') and _BENEFIT.search(window): return None, 0.0   # 惠及居民6800余户: those served, not those living there
     return best, round(min(max(score, 0.0), 1.0), 2)
 
 

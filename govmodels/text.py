@@ -294,8 +294,8 @@ _FIELD_KEYS = ('value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'ki
 
 # %% ../nbs/04_text.ipynb #4f862881
 _VERB = {d: '|'.join(w if len(w) > 1 else w + '(?=了?[到至])' for w in sorted(v, key=len, reverse=True)) for d, v in CHANGE_VERBS.items()}
-_CHANGE_BEFORE = re.compile(rf'(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?P<to>到|至)?(?:[^，,。；;\d%]{{0,4}}的)?(?:约|近|超过|超|达)?$')   # 提高到今年的96.9%
-_FROM_BEFORE = re.compile(r'(?:从|由)(?:[^，,。；;\d%]{0,5}的)?$')        # 从0.679, 由去年同期的87.4%
+_CHANGE_BEFORE = re.compile(rf'(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?P<to>到|至)?(?:\d{{4}}年)?(?:[^，,。；;\d%]{{0,4}}的)?(?:约|近|超过|超|达)?$')   # 提高到今年的96.9%, 增长到2023年的12.4万件
+_FROM_BEFORE = re.compile(r'(?:从|由)(?:\d{4}年)?(?:[^，,。；;\d%]{0,5}的)?$')        # 从0.679, 由去年同期的87.4%, 由2021年的8.6万件
 _CHANGE_AFTER = re.compile(rf'[^，,。；;]{{0,12}}?(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?:到|至)')
 
 def _change(t: str, a: int, b: int, s0: int, s1: int) -> tuple:
