@@ -217,7 +217,8 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
     code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None   # 0.679 is not a code
     per = a and t[a - 1] == '每' and x['mult'] is not None                          # 每10万人: the denominator of a rate
-    if (t[b:b + 1] and t[b:b + 1] in ':+') or (a and t[a - 1] in ':+×*') or lettered or code or per: return _fixed(v1, 'label', a, b)
+    joined = a >= 2 and t[a - 1] in ':+×*' and t[a - 2].isdigit()                  # 18:09, 1+3, 7×24; not 队伍:8.5万多个 (a figure after a colon)
+    if (t[b:b + 1] and t[b:b + 1] in ':+') or joined or lettered or code or per: return _fixed(v1, 'label', a, b)
     if unit == '分' and a and t[a - 1] in '时点:：':  return _fixed(v1, 'label', a, b)         # 8时30分: a time, not 30 points
     if unit is None and not pct and x['mult'] is None and not q:
         if _table_cell(t, a, b):                                                    # 38 | in a table: the header says what it counts

@@ -41,3 +41,20 @@ def test_every_phenomenon_has_records(devset):
                    '十二年', '六片', '：专职', '0.512', '下降到', '提高，二季度达', '304 .9', '6.1个', 'volunteers', '１２支'):
         assert needle in text, needle
     assert (ann.kind == 'damaged').sum() >= 4 and (ann.kind == 'latin').sum() >= 4
+
+
+def test_development_part_floors(devset):
+    "Regression floors on the part the rules were tuned on (measured 0.998 recall, 0.5 false per 2,000 characters, 0.94 / 0.92 suggestions)."
+    from govmodels.devset import devset_summary
+    records, ann = devset
+    s = devset_summary(records, ann).loc['development']
+    assert s.recall >= 0.99 and s['false per 2,000 chars'] <= 1.0
+    assert s['damaged flagged'] == s.damaged and s['non-figures read as figures'] == 0
+    assert s.coverage >= 0.9 and s.precision >= 0.9
+
+
+def test_held_out_recall_meets_the_issue(devset):
+    "Figure recall on the held-out part is the issue's bar (0.95); the other held-out measures are reported in notebook 04c, not asserted."
+    from govmodels.devset import devset_summary
+    records, ann = devset
+    assert devset_summary(records, ann).loc['held-out', 'recall'] >= 0.95
