@@ -149,7 +149,7 @@ def devset_summary(records: pd.DataFrame, # From `read_devset`
         codable, said = q[q.indicator.notna()], q[q.suggested.notna()]
         rows.append({'part': name, 'records': int((records.part == name).sum()) if name != 'all' else len(records), 'characters': chars,
                      'true figures': len(q), 'found': int(q.found.sum()), 'recall': q.found.mean(),
-                     'false figures': int(c.false_figure.sum()), 'false per 2,000 chars': c.false_figure.sum() / chars * 2000,
+                     'false figures': int(c.false_figure.sum()), 'false per 2,000 chars': c.false_figure.sum() / chars * 2000 if chars else np.nan,
                      'flagged, unmatched': int((c.flagged & ~c.true_figure & (c.kind == 'quantity')).sum()),
                      'non-figures read as figures': int(a[~a.kind.isin(['quantity', 'damaged'])].read_as_figure.sum()),
                      'damaged': int((a.kind == 'damaged').sum()), 'damaged flagged': int(a[a.kind == 'damaged'].flagged.sum()),
