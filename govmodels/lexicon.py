@@ -6,7 +6,7 @@ Docs: https://govmodels.github.io/govmodels/lexicon.html.md"""
 
 # %% auto #0
 __all__ = ['PEOPLE', 'RULES', 'UNIT_DEFAULTS', 'PLAUSIBLE', 'MODEL_LEXICON_VERSION', 'MODEL_TERMS', 'STAGE_VERBS', 'CHANGE_VERBS',
-           'rules_of', 'suggest_indicator', 'plausible_range', 'models_mentioned', 'stage_verb']
+           'suggest_indicator', 'plausible_range', 'models_mentioned', 'stage_verb']
 
 # %% ../nbs/04a_lexicon.ipynb #19170485
 import re
@@ -115,17 +115,19 @@ def _by_unit(rules) -> dict:
 
 _BY_UNIT = _by_unit(RULES)
 _SEPARATORS = re.compile(r'[、,，;；:：]')
-_DIGIT = re.compile(r'\d')
 _PART = re.compile(r'其中|[（(][^）)]*$')                             # 其中咨询类186件, （热线受理4173件: a part of the figure before
 _PERCENT = re.compile(r'%|成')
 _MAJOR = re.compile(r'[,，;；:：。]')
 _BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对')
-_STOCKS = frozenset(pd.read_csv(bundled_path()/'indicators.csv', usecols=['code', 'kind']).query("kind in ('stock', 'count')").code)
+@lru_cache(maxsize=1)
+def _kinds() -> dict:
+    "Each indicator's kind in the bundled codebook (count, stock, flow, rate …), read once."
+    t = pd.read_csv(bundled_path()/'indicators.csv', usecols=['code', 'kind'])
+    return dict(zip(t.code, t.kind))
 _FILLER = set('共计有达为约近超过逾了到至累总数合现已经均各类等和及与的是将全部分别年来以在中')
 _PER = re.compile(r'每(?:个|名|户|人|村|栋|位|天|日|周|月|季度|季|年|半年)')
 _PER_OK = re.compile(r'每(?:个|一个)?(?:网格|微网格|格)')                   # 每个网格100—200户: households_per_grid is per grid by definition
-_ALL_KEYWORDS = re.compile('|'.join(f'(?P<k{i}>{r[1]})' for i, r in enumerate(RULES)))
-def rules_of(m): return RULES[int(m.lastgroup[1:])][0]
+_ALL_KEYWORDS = re.compile('|'.join(f'(?P<k{i}>{r[1]})' for i, r in enumerate(RULES)))   # any keyword, named by its rule's place in RULES
 _YEAR_BUILT = re.compile(r'建成|建于|始建')
 _MOVED_IN = re.compile(r'入住')
 _YEAR_START = re.compile(r'成立|推行|以来|启动|开展|创建|实施|建立|组建|试点')
@@ -139,7 +141,7 @@ def _score(kw, rules: dict, window: str, ahead: str, best=None, score: float=0.0
     for m in kw.finditer(window):
         ind, w = rules[m.lastgroup]
         gap = window[m.end():]
-        if ind in _STOCKS and sum('\u4e00' <= c <= '\u9fff' and c not in _FILLER for c in gap) >= 4: continue
+        if _kinds().get(ind) in ('stock', 'count') and sum('\u4e00' <= c <= '\u9fff' and c not in _FILLER for c in gap) >= 4: continue
         # 社区综合服务设施4.1万个: 社区 only modifies the noun counted (never so for a verb before its object: 化解矛盾纠纷387起)
         sc = w - 0.01 * len(gap) - penalty
         if sc > score: best, score = ind, sc
@@ -168,7 +170,7 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     window = before[cut[-1] if cut else 0:][-14:]            # the clause of this figure, not the previous list item
     clause = _MAJOR.split(before)[-1]                         # back to the last comma: a list (、) shares its 其中 and its 分别
     if _PART.search(window) or _PART.search(clause): return None, 0.0   # a part (其中…, an open parenthesis): the reviewer decides whether to keep it, with a scope
-    if (k := clause.find('分别')) >= 0 and len({rules_of(m) for m in _ALL_KEYWORDS.finditer(clause, 0, k)}) > 1: return None, 0.0   # 办结率、满意率分别为…: whose is whose is the reviewer's
+    if (k := clause.find('分别')) >= 0 and len({RULES[int(m.lastgroup[1:])][0] for m in _ALL_KEYWORDS.finditer(clause, 0, k)}) > 1: return None, 0.0   # 办结率、满意率分别为…: whose is whose is the reviewer's
     ahead = after[:20]
     if (sep := _SEPARATORS.search(ahead)): ahead = ahead[:sep.start()]   # the noun this figure counts, not the next list item's
     ahead = ahead[_LEAD.match(ahead).end():][:8]             # 村级矛调工作站 counts stations, “大网格” grids; the noun counted is near (79个区直部门…与小区: units)
@@ -192,16 +194,10 @@ PLAUSIBLE = {'households_per_grid': (1, 3000), 'income_gain_per_capita': (1, 100
              'start_year': (1949, 2100), 'complex_built_year': (1900, 2100), 'area_km2': (0.01, 2_000_000)}
 "Plausible (low, high) of per-unit figures, areas and years, in stored units; every rate of the codebook (kind `rate`) is [0, 1]."
 
-@lru_cache(maxsize=1)
-def _rates() -> frozenset:
-    "The codebook's rates, read once from the bundled indicators table."
-    t = pd.read_csv(bundled_path()/'indicators.csv', usecols=['code', 'kind'])
-    return frozenset(t.code[t.kind == 'rate'])
-
 def plausible_range(code: str|None, # An indicator code
                    ) -> tuple|None: # (low, high), or None where no range means anything (counts of a place of any size)
     "The values a figure of `code` can plausibly take."
-    return PLAUSIBLE.get(code) or ((0.0, 1.0) if code in _rates() else None)
+    return PLAUSIBLE.get(code) or ((0.0, 1.0) if _kinds().get(code) == 'rate' else None)
 
 # %% ../nbs/04a_lexicon.ipynb #4bfb0fa4
 MODEL_LEXICON_VERSION = '2026.11.1'
