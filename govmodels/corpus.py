@@ -280,13 +280,13 @@ def _doc(rec, text_column, prefix, source, row, where):
     m = _meta(rec)
     return dict(m, doc_id=m['id'] or f'{prefix}:{row}', text=text, file=source, row=row, encoding='utf-8')
 
-def _documents(batch: dict):
-    "The documents of a batch, parsed where they are needed (in the worker)."
+def _documents(batch: dict, consume: bool=False):
+    "The documents of a batch, parsed where they are needed (in the worker); `consume`: drop each file's bytes from the batch once decoded."
     tc = batch.get('text_column', 'text')
     if batch['kind'] == 'files':
         files = batch['docs']
         for i, (prefix, name, data) in enumerate(files):
-            files[i] = None                                                   # the bytes go once decoded: a huge file is not held twice
+            if consume: files[i] = None                                       # the bytes go once decoded: a huge file is not held twice
             text, enc = decode_bytes(data, name, batch.get('encoding')); del data
             yield dict(doc_id=prefix, text=text, file=name, row=None, encoding=enc)
     elif batch['kind'] == 'jsonl':
@@ -310,9 +310,9 @@ def _frame(cols: dict, csv_text: bool):
     return spreadsheet_safe(c).to_csv(index=False, header=False) if csv_text else c
 
 def _batch_parts(batch: dict, csv_text: bool, part_rows: int|None=None):
-    "Yield (candidates, None) each time `part_rows` rows are reached (never without `part_rows`), then (the rest, document table)."
+    "Yield (candidates, None) each time `part_rows` rows are reached (never without `part_rows`), then (the rest, document table); with `part_rows` the batch is consumed."
     cols, docs = {k: [] for k in CANDIDATE_FILE_COLUMNS}, []
-    for d in _documents(batch):
+    for d in _documents(batch, consume=bool(part_rows)):
         for kind, item in _document_parts(d):
             if kind == 'row': docs.append(item); continue
             for k in cols: cols[k] += item[k]
