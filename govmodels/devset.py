@@ -155,5 +155,7 @@ def devset_summary(records: pd.DataFrame, # From `read_devset`
                      'damaged': int((a.kind == 'damaged').sum()), 'damaged flagged': int(a[a.kind == 'damaged'].flagged.sum()),
                      'codable figures': len(codable), 'suggested': int(codable.suggested.notna().sum()),
                      'coverage': codable.suggested.notna().mean(), 'suggestions on true figures': len(said),
-                     'right': int((said.suggested == said.indicator).sum()), 'precision': (said.suggested == said.indicator).mean()})
+                     'right': int((said.suggested == said.indicator).sum()), 'precision': (said.suggested == said.indicator).mean(),
+                     'precision, codable figures': (codable.suggested[codable.suggested.notna()] == codable.indicator[codable.suggested.notna()]).mean(),
+                     'share of true figures suggested': len(said) / len(q) if len(q) else np.nan})
     return pd.DataFrame(rows).set_index('part')
