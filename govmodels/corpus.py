@@ -440,9 +440,10 @@ def extract_corpus(inputs: list, # Files, folders, glob patterns (see `corpus_in
             for light, (c, d) in engine:
                 cand.write(c, CANDIDATE_FILE_COLUMNS)
                 if d is None: continue                                      # a part of a batch: its document rows come last
-                dup = d.doc_id[d.doc_id.duplicated() | d.doc_id.isin(seen)]
+                ids = d.doc_id.tolist()
+                dup = d.doc_id[d.doc_id.duplicated().to_numpy() | np.fromiter((i in seen for i in ids), bool, len(ids))]   # isin(seen) copied all ids seen so far, every batch
                 if len(dup): raise CorpusError(f"{d.file[dup.index[0]]}: document id {dup.iloc[0]!r} is used twice; ids must be unique across the inputs")
-                seen.update(d.doc_id)
+                seen.update(ids)
                 if docs is not None: docs.write(_typed_docs(d), DOCUMENT_COLUMNS)
                 n_docs += len(d); n_cands += int(d.candidates.sum()); n_unread += int((~d.language.isin(READ_LANGUAGES)).sum())
                 bar.update(light['nbytes'])
