@@ -139,3 +139,18 @@ def test_a_long_article_is_read_in_segments_and_streamed(tmp_path, monkeypatch):
     assert got.value.fillna(-1).tolist() == whole.value.fillna(-1).tolist()
     docs = pd.read_csv(tmp_path / 'c.documents.csv')
     assert docs.candidates.tolist() == [len(whole)]
+
+
+@pytest.mark.parametrize('second_file', [False, True])
+def test_a_document_id_used_twice_is_refused(tmp_path, second_file):
+    "Ids must be unique across the inputs: within one batch, and across batches and files (checked against every id seen so far)."
+    import json
+    import govmodels.corpus as corpus
+    rows = [{'id': f'd{i}', 'text': f'全镇划分网格{i + 3}个。'} for i in range(40)]
+    again = [{'id': 'd7', 'text': '配备网格员12名。'}]
+    a, b = tmp_path / 'a.jsonl', tmp_path / 'b.jsonl'
+    a.write_text('\n'.join(json.dumps(r, ensure_ascii=False) for r in rows + ([] if second_file else again)) + '\n', encoding='utf-8')
+    b.write_text('\n'.join(json.dumps(r, ensure_ascii=False) for r in (again if second_file else [{'id': 'e1', 'text': '共有党员5名。'}])) + '\n', encoding='utf-8')
+    with pytest.raises(corpus.CorpusError, match="document id 'd7' is used twice"):
+        corpus.extract_corpus([str(a), str(b)], out=str(tmp_path / 'c.csv'), progress=False, batch_bytes=200)   # many small batches
+    assert not (tmp_path / 'c.csv').exists() and list(tmp_path.glob('.*tmp')) == []                              # nothing left behind
