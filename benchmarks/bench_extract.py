@@ -119,7 +119,7 @@ def layout_corpus(mb, seed=0):
 
 def rss_of_extract(mb, seed=0):
     "Peak RSS of `govmodels extract` on one generated article of `mb` megabytes, of a child that only imports govmodels, and of one that also loads the gazetteer."
-    import os, resource, subprocess, tempfile
+    import shutil, subprocess, tempfile
     from pathlib import Path
     d = Path(tempfile.mkdtemp())
     try:
@@ -134,7 +134,7 @@ def rss_of_extract(mb, seed=0):
         ours = peak("from govmodels.corpus import extract_corpus; extract_corpus(['big.txt'], out='c.csv', progress=False)")
         return size, imports, gazetteer, ours
     finally:
-        import shutil; shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def chunks(docs, target=1_000_000):

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .bounds import isclose
 from .files import read_text
 from .text import extract, KINDS
 
@@ -31,6 +32,7 @@ def held_out(record_id: str, # A record id, d + number
 
 _RECORD = re.compile(r'@ (d\d{3,}) (\S+)$')
 _NUMERAL = '0-9０-９零〇一二两三四五六七八九十百千万亿'
+_NUMERAL_CHAR = re.compile(f'[{_NUMERAL}]')
 
 def _number(s: str, where: str) -> float:
     "A number of the file: empty is NaN, a/b a fraction."
@@ -68,7 +70,7 @@ def _annotation(line: str, where: str) -> dict:
 # %% ../nbs/04c_devset.ipynb #036cafb9
 def _locate(text: str, token: str, occurrence: int, where: str) -> int:
     "Offset of the token's n-th occurrence in the text, not inside a longer run of numerals or a decimal."
-    numeral = lambda c: re.fullmatch(f'[{_NUMERAL}]', c) is not None
+    numeral = lambda c: _NUMERAL_CHAR.fullmatch(c) is not None
     pat = re.compile((f'(?<![{_NUMERAL}])(?<![0-9]\\.)' if numeral(token[0]) else '') + re.escape(token)
                      + (f'(?![{_NUMERAL}])(?!\\.[0-9])' if numeral(token[-1]) else ''))          # nor inside 1.1
     hits = [m.start() for m in pat.finditer(text)]
@@ -107,9 +109,9 @@ def read_devset(path: str|Path, # The annotation file (`tests/data/devset.txt`)
 
 # %% ../nbs/04c_devset.ipynb #cd5f474b
 def _same(a, b):
-    "Elementwise: equal to 1e-9 relative, or both missing (an open bound matches an open bound)."
+    "Elementwise: equal as `bounds.isclose` says (math.isclose for arrays), or both missing (an open bound matches an open bound)."
     a, b = np.asarray(a, float), np.asarray(b, float)
-    return np.isclose(a, b, rtol=1e-9, atol=0) | (np.isnan(a) & np.isnan(b))
+    return isclose(a, b) | (np.isnan(a) & np.isnan(b))
 
 def score_devset(records: pd.DataFrame, # From `read_devset`
                  annotations: pd.DataFrame, # From `read_devset`
