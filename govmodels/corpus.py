@@ -285,7 +285,8 @@ def _documents(batch: dict, consume: bool=False):
     tc = batch.get('text_column', 'text')
     if batch['kind'] == 'files':
         files = batch['docs']
-        for i, (prefix, name, data) in enumerate(files):
+        for i in range(len(files)):                                           # not enumerate(): its reused tuple would keep the bytes alive
+            prefix, name, data = files[i]
             if consume: files[i] = None                                       # the bytes go once decoded: a huge file is not held twice
             text, enc = decode_bytes(data, name, batch.get('encoding')); del data
             yield dict(doc_id=prefix, text=text, file=name, row=None, encoding=enc)
