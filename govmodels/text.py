@@ -37,13 +37,25 @@ class Normalized:
         "Input offsets (start, end) of the normalised span [i, j)."
         return int(self.starts[i]), int(self.ends[j - 1])
 
+def _delete(edits, text, starts, ends, attach):
+    "Delete the spans (a, b, '') of `edits` at once, vectorised: a text can hold tens of thousands (a pinyin annotation per character)."
+    a = np.fromiter((e[0] for e in edits), np.int64, len(edits)); b = np.fromiter((e[1] for e in edits), np.int64, len(edits))
+    depth = np.zeros(len(text) + 1, np.int32); depth[a] += 1; depth[b] -= 1      # spans never overlap: each start and end once
+    keep = np.cumsum(depth[:-1]) == 0
+    new_ends = ends[keep]
+    if attach:                                        # the kept character before a deleted span now ends where the span ended
+        at = np.concatenate(([0], np.cumsum(keep)))[a] - 1
+        np.maximum.at(new_ends, at[at >= 0], ends[b[at >= 0] - 1])
+    codes = np.frombuffer(text.encode('utf-32-le', 'surrogatepass'), np.uint32)[keep]
+    return codes.tobytes().decode('utf-32-le', 'surrogatepass'), starts[keep], new_ends
+
 def _substitute(pattern, repl, text, starts, ends, attach=False):
-    "Replace matches of `pattern` by `repl(match)` (None: keep), carrying the offset maps; `attach`: deletions extend the previous character."
+    "Replace matches of `pattern` by `repl(match)` (None: keep) or by `repl` itself if it is text, carrying the offset maps; `attach`: deletions extend the previous character."
+    if isinstance(repl, str): edits = [(*m.span(), repl) for m in pattern.finditer(text) if m.group() != repl]   # no call per match
+    else: edits = [(m.start(), m.end(), r) for m in pattern.finditer(text) if (r := repl(m)) is not None and r != m.group()]
+    if edits and not any(r for _, _, r in edits): return _delete(edits, text, starts, ends, attach)
     pieces, s_parts, e_parts, extend, last, n_out = [], [], [], [], 0, 0
-    for m in pattern.finditer(text):
-        r = repl(m)
-        a, b = m.span()
-        if r is None or r == m.group(): continue
+    for a, b, r in edits:
         pieces.append(text[last:a]); s_parts.append(starts[last:a]); e_parts.append(ends[last:a]); n_out += a - last
         if r:
             idx = a + np.minimum(np.arange(len(r)), b - a - 1)
@@ -63,8 +75,13 @@ _FOLD = str.maketrans({**{k: v for k, v in _FOLD.items() if len(v) == 1}, 0x3000
 
 _WIDE = re.compile('[' + ''.join(sorted(chr(c) for c in _FOLD)) .replace('\\', '\\\\').replace(']', '\\]').replace('^', '\\^').replace('-', '\\-') + ']+')
 _TONED = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ'
-_PINYIN = re.compile(r'(?<=[\u3400-\u9fff])(?:\((?:(?=[a-zü]*[' + _TONED + r'])[a-zü' + _TONED + r']{1,7}|de|le|me|men|zi|ge|ba|ma|ne|zhe)\))+')
-_RANGE = re.compile(r'(?<=\d)[ \t]*(?:[—–－~～〜\-]+|至|到)[ \t]*(?=\d)')
+# Each pattern below begins with what it consumes, and checks what comes before with a lookbehind after it: the regex engine
+# then skips ahead to that character or set (a pattern that begins with a lookbehind is tried at every position: 3-40x slower).
+_SYLLABLE = r'(?:(?=[a-zü]*[' + _TONED + r'])[a-zü' + _TONED + r']{1,7}|de|le|me|men|zi|ge|ba|ma|ne|zhe)\)'
+_PINYIN = re.compile(r'\((?<=[\u3400-\u9fff]\()' + _SYLLABLE + r'(?:\(' + _SYLLABLE + r')*')      # 現(xiàn)在: after a Chinese character
+_DASHES = '—–－~～〜\\-'
+_RANGE = re.compile(rf'[ \t{_DASHES}至到](?<=\d[ \t{_DASHES}至到])'       # 100-200, 100 — 200, 100至200: after a digit, before one
+                    rf'(?:(?<=[ \t])[ \t]*(?:[{_DASHES}]+|至|到)|(?<=[{_DASHES}])[{_DASHES}]*|(?<=[至到]))[ \t]*(?=\d)')
 _DAMAGE = re.compile(r'[?\ufffd]')
 _T2S = opencc.OpenCC('t2s')
 
@@ -73,7 +90,7 @@ def _to_simplified(text: str) -> str:
     out = _T2S.convert(text)
     return out if len(out) == len(text) else ''.join(c if len(s := _T2S.convert(c)) != 1 else s for c in text)
 
-_CANDIDATE_BREAK = re.compile(r'(?<![。！？!?；;：:”」』）)】…\s])[ \t]*\n\s*(?=[\u3400-\u9fff\d“「(])')
+_CANDIDATE_BREAK = re.compile(r'[ \t\n](?<![。！？!?；;：:”」』）)】…\s][ \t\n])(?:(?<=\n)|[ \t]*\n)\s*(?=[\u3400-\u9fff\d“「(])')   # blanks and a line break, not after the end of a sentence
 
 def _join_layout_breaks(text, starts, ends, min_line=20):
     "Join line breaks that cut a long line (>= `min_line` characters) mid-sentence, before a Chinese character or digit."
@@ -98,9 +115,9 @@ def normalize_text(text: str, # Text of an article, as decoded from its file
     n = len(text)
     starts, ends = np.arange(n, dtype=np.int64), np.arange(1, n + 1, dtype=np.int64)
     t = _WIDE.sub(lambda m: m.group().translate(_FOLD), text) if _WIDE.search(text) else text
-    t, starts, ends = _substitute(_PINYIN, lambda m: '', t, starts, ends, attach=True)
+    t, starts, ends = _substitute(_PINYIN, '', t, starts, ends, attach=True)
     t = _to_simplified(t)
-    t, starts, ends = _substitute(_RANGE, lambda m: '-', t, starts, ends)
+    t, starts, ends = _substitute(_RANGE, '-', t, starts, ends)
     t, starts, ends = _join_layout_breaks(t, starts, ends)
     return Normalized(t, starts, ends, np.array([m.start() for m in _DAMAGE.finditer(t)], dtype=np.int64))
 
