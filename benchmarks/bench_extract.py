@@ -14,11 +14,13 @@ A second corpus has the layout of real web copies (`layout_corpus`): hard-wrappe
 characters), tables flattened to one cell per line, and page furniture (publication stamps, page counters,
 sources, timestamps); its throughput and density are printed beside the first. With --rss, one generated
 article of --rss-mb megabytes goes through `govmodels extract` in a child process, and its peak RSS is
-printed beside that of a child that only imports govmodels (the floor no input can go below).
+printed beside that of a child that only imports govmodels (the floor no input can go below), and without the gazetteer.
+With GOVMODELS_SOURCE_DIR set, the five archived sources, repeated, are timed too: real text at exactly their density.
 
     python benchmarks/bench_extract.py [--mb 20] [--seed 0] [--rss] [--rss-mb 50]
 
-Last line: mb_per_s=<x> ratio_to_bare_scan=<x/floor> speedup_vs_naive=<x/naive> layout_mb_per_s=<y> [rss_per_input_mb=<r>]
+Last line: mb_per_s=<x> ratio_to_bare_scan=<x/floor> speedup_vs_naive=<x/naive> layout_mb_per_s=<y> [archived_mb_per_s=<a>]
+[rss_per_input_mb=<r> rss_per_input_mb_no_gazetteer=<r0>]
 """
 import argparse, random, re, sys, time
 
@@ -118,21 +120,25 @@ def layout_corpus(mb, seed=0):
 
 
 def rss_of_extract(mb, seed=0):
-    "Peak RSS of `govmodels extract` on one generated article of `mb` megabytes, of a child that only imports govmodels, and of one that also loads the gazetteer."
+    """Peak RSS (MB) of `govmodels extract` on one generated article of `mb` megabytes, with the gazetteer as installed and without it,
+    and of children that only import govmodels, or import it and load the gazetteer. Each child reports its own high-water mark
+    (VmHWM): ru_maxrss would carry the parent's peak across the child's exec on Linux (it read 240 MB for a bare import here)."""
     import shutil, subprocess, tempfile
     from pathlib import Path
     d = Path(tempfile.mkdtemp())
     try:
         (d / 'big.txt').write_text(''.join(corpus(mb, seed)), encoding='utf-8')
         size = (d / 'big.txt').stat().st_size / 1e6
+        hwm = "\nprint([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
         def peak(code):
-            r = subprocess.run([sys.executable, '-c', 'import resource, sys\n' + code + '\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)'],
-                               capture_output=True, text=True, cwd=d, check=True)
+            r = subprocess.run([sys.executable, '-c', code + hwm], capture_output=True, text=True, cwd=d, check=True)
             return int(r.stdout.split()[-1]) / 1024
+        run = "from govmodels.corpus import extract_corpus; extract_corpus(['big.txt'], out='c.csv', progress=False, force=True)"
         imports = peak('import govmodels.cli, govmodels.corpus')
-        gazetteer = peak('import govmodels.cli, govmodels.corpus; govmodels.corpus._gazetteer()')
-        ours = peak("from govmodels.corpus import extract_corpus; extract_corpus(['big.txt'], out='c.csv', progress=False)")
-        return size, imports, gazetteer, ours
+        gazetteer = peak("import govmodels.cli, govmodels.corpus; govmodels.corpus.places('浙江省杭州市')")
+        ours = peak(run)
+        bare = peak('import govmodels.corpus; govmodels.corpus._GAZETTEER = False; ' + run)   # as without the [places] extra
+        return size, imports, gazetteer, ours, bare
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -208,11 +214,20 @@ def main(argv=None):
     import os
     from pathlib import Path
     seeds = os.environ.get('GOVMODELS_SOURCE_DIR')
+    archived = None
     if seeds:
         files = sorted(Path(seeds).glob('*.txt'))
         n = sum(len(extract(f.read_text(encoding='utf-8'))) for f in files)
         kb = sum(f.stat().st_size for f in files) / 1000
         print(f'density: corpus {density:.1f} candidates/KB; the archived sources {n / kb:.1f} candidates/KB', file=sys.stderr)
+        # the archived sources themselves, repeated to about 1 MB a batch and --mb / 5 in all: real text at exactly their density
+        one = '\n\n'.join(f.read_text(encoding='utf-8') for f in files) + '\n\n'
+        batch = one * max(1, round(1e6 / len(one.encode('utf-8'))))
+        reps = max(1, round(a.mb / 5 / (len(batch.encode('utf-8')) / 1e6)))
+        t_arch = best_of(lambda: [extract(batch) for _ in range(reps)], 2)
+        archived = reps * len(batch.encode('utf-8')) / 1e6 / t_arch
+        print(f'the archived sources, repeated ({reps * len(batch.encode("utf-8")) / 1e6:.1f} MB, {n / kb:.1f} candidates/KB): {archived:.1f} MB/s, '
+              f'ratio to the bare scan {archived / floor:.3f}', file=sys.stderr)
     print(f'normalize+extract: {ours:.1f} MB/s ({n_rows[0]:,} candidates, {n_rows[0] / t_ours:,.0f}/s); bare \\d+ scan: {floor:.1f} MB/s; '
           f'jieba+cn2an: {slow:.3f} MB/s on a {sample_mb:.2f} MB sample', file=sys.stderr)
     lay = lmb / t_layout
@@ -220,12 +235,14 @@ def main(argv=None):
           f'ratio to the bare scan {lay / floor:.3f}', file=sys.stderr)
     print(hard_wrapped(), file=sys.stderr)
     last = f'mb_per_s={ours:.2f} ratio_to_bare_scan={ours / floor:.3f} speedup_vs_naive={ours / slow:.1f} layout_mb_per_s={lay:.2f}'
+    if archived: last += f' archived_mb_per_s={archived:.2f}'
     if a.rss:
-        size, base, gaz, peak = rss_of_extract(a.rss_mb, a.seed)
-        print(f'govmodels extract on one {size:.0f} MB article: peak RSS {peak:.0f} MB ({peak / size:.1f}x the input); children that only '
-              f'import govmodels: {base:.0f} MB, and load the gazetteer (place names, read once per run): {gaz:.0f} MB; '
-              f'above the imports the run adds {peak - base:.0f} MB ({(peak - base) / size:.1f}x the input)', file=sys.stderr)
-        last += f' rss_per_input_mb={peak / size:.2f}'
+        size, base, gaz, peak, bare = rss_of_extract(a.rss_mb, a.seed)
+        print(f'govmodels extract on one {size:.0f} MB article: peak RSS {peak:.0f} MB ({peak / size:.1f}x the input); without the gazetteer '
+              f'{bare:.0f} MB ({bare / size:.1f}x). Children that only import govmodels: {base:.0f} MB; that also load the gazetteer (place '
+              f'names, once per run, whatever the input): {gaz:.0f} MB. Above the imports the article adds {bare - base:.0f} MB '
+              f'({(bare - base) / size:.1f}x the input) without the gazetteer', file=sys.stderr)
+        last += f' rss_per_input_mb={peak / size:.2f} rss_per_input_mb_no_gazetteer={bare / size:.2f}'
     print(last)
 
 

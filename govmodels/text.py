@@ -10,7 +10,7 @@ __all__ = ['UNITS', 'COUNT_UNITS', 'CANDIDATE_COLUMNS', 'KINDS', 'SENTENCE_WINDO
            'extract_columns', 'candidate_frame', 'extract', 'unit_for_observation', 'to_observations']
 
 # %% ../nbs/04_text.ipynb #a0a06a83
-import math, re, unicodedata, bisect
+import math, re, unicodedata, bisect, operator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,6 +95,7 @@ _CANDIDATE_BREAK = re.compile(r'[ \t\n](?<![。！？!?；;：:”」』）)】�
 def _join_layout_breaks(text, starts, ends, min_line=20):
     "Join line breaks that cut a long line (>= `min_line` characters) mid-sentence, before a Chinese character or digit."
     joined = []                                   # spans of the breaks joined so far, in order
+    long_line = re.compile(r'(?:\s*\S){%d}' % min_line)   # stops at the min_line-th visible character: a long line is not read whole
     def repl(m):
         a, b = m.span()
         p = text.rfind('\n', 0, a)
@@ -102,8 +103,7 @@ def _join_layout_breaks(text, starts, ends, min_line=20):
             # the line goes on from a joined break: it already had >= min_line visible characters before that break,
             # so it still has; deciding from the physical line alone keeps the cost linear in the text (it was quadratic)
             joined.append((a, b)); return ''
-        prev = text[p + 1:a]
-        if len(prev) - sum(map(str.isspace, prev)) >= min_line:   # joined breaks do not count, so a second pass decides alike
+        if long_line.match(text, p + 1, a):        # >= min_line visible characters; joined breaks do not count, so a second pass decides alike
             joined.append((a, b)); return ''
         return None
     return _substitute(_CANDIDATE_BREAK, repl, text, starts, ends)
@@ -308,17 +308,20 @@ SENTENCE_WINDOW = 120
 "Characters of context kept on each side of a figure in `sentence` (text without punctuation would otherwise repeat whole)."
 
 _SENT = re.compile(r'[。！？!?；;\n]')
-_FIELD_KEYS = ('value', 'lower', 'upper', 'qualifier', 'is_percent', 'unit', 'kind', 'date', 'damaged')
+_FIELD_KEYS = tuple(CANDIDATE_COLUMNS[4:13])           # value … damaged: what a reading returns
+_ROW_COLUMNS = CANDIDATE_COLUMNS[4:20]                 # value … base_raw: a row's tuple in `_columns`
+_fields_of = operator.itemgetter(*_FIELD_KEYS)
 
 # %% ../nbs/04_text.ipynb #4f862881
 _VERB = {d: '|'.join(w if len(w) > 1 else w + '(?=了?[到至])' for w in sorted(v, key=len, reverse=True)) for d, v in CHANGE_VERBS.items()}
 _CHANGE_BEFORE = re.compile(rf'(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?P<to>到|至)?(?:\d{{4}}年)?(?:[^，,。；;\d%]{{0,4}}的)?(?:约|近|超过|超|达)?$')   # 提高到今年的96.9%, 增长到2023年的12.4万件
 _FROM_BEFORE = re.compile(r'(?:从|由)(?:\d{4}年)?(?:[^，,。；;\d%]{0,5}的)?$')        # 从0.679, 由去年同期的87.4%, 由2021年的8.6万件
 _CHANGE_AFTER = re.compile(rf'[^，,。；;]{{0,12}}?(?:(?P<up>{_VERB["up"]})|(?P<down>{_VERB["down"]}))了?(?:到|至)')
+_VERB_START = re.compile('[' + ''.join(sorted({w[0] for ws in CHANGE_VERBS.values() for w in ws})) + ']')   # a first character of a verb of change
 
 def _change(t: str, a: int, b: int, s0: int, s1: int) -> tuple:
     "(direction, change) of the figure at [a, b): a change by it (增长12%), the level after (下降到0.017) or before (从0.679), else (None, None)."
-    m = _CHANGE_BEFORE.search(t, max(s0, a - 14), a)
+    m = _CHANGE_BEFORE.search(t, max(s0, a - 14), a) if _VERB_START.search(t, max(s0, a - 14), a) else None   # most figures have no verb near
     if m: return ('up' if m.group('up') else 'down'), ('to' if m.group('to') else 'by')
     if _FROM_BEFORE.search(t, max(s0, a - 8), a):
         m = _CHANGE_AFTER.match(t, b, min(s1, b + 24))
@@ -328,7 +331,7 @@ def _change(t: str, a: int, b: int, s0: int, s1: int) -> tuple:
 # %% ../nbs/04_text.ipynb #ad3ef018
 _ARTICLE_UNITS = frozenset('个名位块家支座处间套所')   # 一个, 一名 …: 一 with these reads as 'a'; not 一年多 (a duration)
 _AVERAGE = re.compile(r'均|每')          # 户均3.2人, 平均每个网格0.5名: an average may be fractional
-_LATIN_RUN = re.compile(r'[A-Za-z]{3}')
+_LATIN_RUN = re.compile(r'[A-Za-z](?=[A-Za-z]{2})')          # three letters; begins with a set, so the engine skips to a letter
 LATIN_WINDOW = 30
 "How far from a figure (in characters) the nearest letter on each side is looked for, to tell whether it stands in a passage of Latin script."
 
@@ -354,13 +357,12 @@ def _in_latin(marks, a: int, b: int) -> bool:
 
 # %% ../nbs/04_text.ipynb #f6d93aa9
 def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
-    "The rows of one text (or segment) as plain columns, from its normal form `nz`."
+    "The rows of one text (or segment) as plain columns, from its normal form `nz`: one tuple per row, turned into columns at the end."
     t = nz.text
     cuts = [m.start() for m in _SENT.finditer(t)]
     damage = set(nz.damage.tolist())
-    cols = {k: [] for k in CANDIDATE_COLUMNS}
-    c_src, c_start, c_end, c_raw, c_ind, c_conf, c_bv, c_br, c_sent = (cols[k] for k in (
-        'source_id', 'start', 'end', 'raw', 'indicator', 'confidence', 'base_value', 'base_raw', 'sentence'))
+    rows, at, to = [], [], []                                 # the rows (`_ROW_COLUMNS` + sentence window), normalised spans
+    def raw_of(a, b): return text[int(nz.starts[a]):int(nz.ends[b - 1])]
     last_qty = last_from = None
     pos, n_cuts, t_len = 0, len(cuts), len(t)
     scripts = _script_marks(t)
@@ -374,35 +376,33 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
             fields.update(value=np.nan, lower=np.nan, upper=np.nan, damaged=True)
         if scripts is not None and _in_latin(scripts, a, b):      # English is not read as Chinese: 3,000 is not 3 and 0
             fields.update(value=np.nan, lower=np.nan, upper=np.nan, qualifier=None, is_percent=False, unit=None, kind='latin', date=None)
+        kind, unit, pct, v = fields['kind'], fields['unit'], fields['is_percent'], fields['value']
         k = bisect.bisect_left(cuts, a)
         s0, s1 = (cuts[k - 1] + 1 if k else 0), (cuts[k] if k < n_cuts else t_len)
-        ind, conf = suggest_indicator(t[max(s0, a - 24):a], fields['unit'], t[b:min(s1, b + 24)], fields['is_percent'], fields['kind'])
-        direction, change = _change(t, a, b, s0, s1) if fields['kind'] in ('quantity', 'number') else (None, None)
-        if ind is not None and t[a] == '一' and fields['qualifier'] == 'exact' and fields['unit'] in _ARTICLE_UNITS: ind, conf = None, 0.0   # 一个网格: an article more often than a count
+        if t[a] == '一' and fields['qualifier'] == 'exact' and unit in _ARTICLE_UNITS: ind, conf = None, 0.0   # 一个网格: an article more often than a count
+        elif kind in ('quantity', 'year', 'date'): ind, conf = suggest_indicator(t[max(s0, a - 24):a], unit, t[b:min(s1, b + 24)], pct, kind)
+        else: ind, conf = None, 0.0                                  # labels, ordinals, bare numbers: suggest_indicator names none
+        direction, change = _change(t, a, b, s0, s1) if kind in ('quantity', 'number') else (None, None)
         if change == 'from': last_from = (a, ind, conf)
         elif change == 'to' and ind is None and last_from is not None and last_from[0] >= s0: ind, conf = last_from[1:]   # 由87.4%提高到96.9%: one indicator
-        cols['direction'].append(direction); cols['change'].append(change)
-        v = fields['value']
-        part = (fields['kind'] == 'quantity' and not fields['is_percent'] and last_qty is not None and last_qty[0] >= s0 and last_qty[3] == fields['unit']
-                and v > last_qty[1] and '其中' in t[last_qty[4]:a])             # 共有网格5个，其中微网格12个: a part larger than its whole
-        cols['flag'].append(fields.get('flag') or ('a count with a fraction: a multiplier (万) may be missing' if fields['kind'] == 'quantity' and fields['unit'] in COUNT_UNITS
-                            and not fields['is_percent'] and v == v and v != int(v) and not _AVERAGE.search(t, max(s0, a - 10), a) else None)
-                            or (f'a part (其中) larger than the whole before it ({last_qty[2]}): one of them may be misread' if part else None)
-                            or (f'outside the plausible range of {ind} [{rng[0]:g}, {rng[1]:g}]: check the reading (a lost 万?) and the indicator'
-                                if ind is not None and (rng := plausible_range(ind)) and v == v and not rng[0] <= v <= rng[1] else None))
-        base_value = base_raw = None
-        if fields['is_percent'] and change is None and last_qty is not None and last_qty[0] >= s0:   # a growth rate is no share
-            base_value, base_raw = last_qty[1], last_qty[2]
-        start, end = int(nz.starts[a]), int(nz.ends[b - 1])
-        raw = text[start:end]
-        c_src.append(source_id); c_start.append(start); c_end.append(end); c_raw.append(raw); c_ind.append(ind); c_conf.append(conf)
-        c_bv.append(base_value); c_br.append(base_raw); c_sent.append((max(s0, a - SENTENCE_WINDOW), min(s1, b + SENTENCE_WINDOW)))
-        for key in _FIELD_KEYS: cols[key].append(fields[key])
-        if fields['kind'] == 'quantity' and not fields['is_percent'] and not fields['damaged']:
-            last_qty = (a, fields['value'], raw, fields['unit'], b)
+        same = last_qty is not None and last_qty[0] >= s0              # a count earlier in this sentence
+        part = (kind == 'quantity' and not pct and same and last_qty[2] == unit and v > last_qty[1] and '其中' in t[last_qty[3]:a])   # 共有网格5个，其中微网格12个
+        flag = (fields.get('flag') or ('a count with a fraction: a multiplier (万) may be missing' if kind == 'quantity' and unit in COUNT_UNITS
+                and not pct and v == v and v != int(v) and not _AVERAGE.search(t, max(s0, a - 10), a) else None)
+                or (f'a part (其中) larger than the whole before it ({raw_of(last_qty[0], last_qty[3])}): one of them may be misread' if part else None)
+                or (f'outside the plausible range of {ind} [{rng[0]:g}, {rng[1]:g}]: check the reading (a lost 万?) and the indicator'
+                    if ind is not None and (rng := plausible_range(ind)) and v == v and not rng[0] <= v <= rng[1] else None))
+        base = (last_qty[1], raw_of(last_qty[0], last_qty[3])) if pct and change is None and same else (None, None)   # a growth rate is no share
+        rows.append((*_fields_of(fields), flag, direction, change, ind, conf, *base, max(s0, a - SENTENCE_WINDOW), min(s1, b + SENTENCE_WINDOW)))
+        at.append(a); to.append(b)
+        if kind == 'quantity' and not pct and not fields['damaged']: last_qty = (a, v, unit, b)
+    if not rows: return {k: [] for k in CANDIDATE_COLUMNS}
+    *values, lo, hi = map(list, zip(*rows))
+    start, end = nz.starts[at].tolist(), nz.ends[np.asarray(to) - 1].tolist()
     sentences = {}
-    cols['sentence'] = [sentences.get(k) or sentences.setdefault(k, t[k[0]:k[1]].strip()) for k in c_sent]
-    return cols
+    return dict(source_id=[source_id] * len(rows), start=start, end=end, raw=[text[s:e] for s, e in zip(start, end)],
+                **dict(zip(_ROW_COLUMNS, values)),
+                sentence=[sentences.get(k) or sentences.setdefault(k, t[k[0]:k[1]].strip()) for k in zip(lo, hi)])
 
 # %% ../nbs/04_text.ipynb #d001b314
 SEGMENT_CHARS = 1_000_000
