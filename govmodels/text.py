@@ -51,7 +51,8 @@ def _delete(edits, text, starts, ends, attach):
 
 def _substitute(pattern, repl, text, starts, ends, attach=False):
     "Replace matches of `pattern` by `repl(match)` (None: keep) or by `repl` itself if it is text, carrying the offset maps; `attach`: deletions extend the previous character."
-    if isinstance(repl, str): edits = [(*m.span(), repl) for m in pattern.finditer(text) if m.group() != repl]   # no call per match
+    if repl == '': edits = [(*m.span(), '') for m in pattern.finditer(text)]                               # deletions: no call per match
+    elif isinstance(repl, str): edits = [(*m.span(), repl) for m in pattern.finditer(text) if m.group() != repl]
     else: edits = [(m.start(), m.end(), r) for m in pattern.finditer(text) if (r := repl(m)) is not None and r != m.group()]
     if edits and not any(r for _, _, r in edits): return _delete(edits, text, starts, ends, attach)
     pieces, s_parts, e_parts, extend, last, n_out = [], [], [], [], 0, 0
@@ -113,7 +114,8 @@ def normalize_text(text: str, # Text of an article, as decoded from its file
     "Deterministic, idempotent normal form of a Chinese text, with a map back to input offsets."
     if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
     n = len(text)
-    starts, ends = np.arange(n, dtype=np.int64), np.arange(1, n + 1, dtype=np.int64)
+    offset = np.int32 if n < 2**31 - 1 else np.int64                    # 4 bytes an offset: the maps are 8 bytes a character, not 16
+    starts, ends = np.arange(n, dtype=offset), np.arange(1, n + 1, dtype=offset)
     t = _WIDE.sub(lambda m: m.group().translate(_FOLD), text) if _WIDE.search(text) else text
     t, starts, ends = _substitute(_PINYIN, '', t, starts, ends, attach=True)
     t = _to_simplified(t)
@@ -347,8 +349,9 @@ def _script_marks(t: str):
     after = np.minimum.accumulate(np.where(letter, pos, len(u))[::-1])[::-1]  # first letter at or after
     return before, after, latin
 
-def _in_latin(marks, a: int, b: int) -> bool:
+def _in_latin(t: str, marks, a: int, b: int) -> bool:
     "Whether the nearest letters on both sides of the figure at [a, b) are Latin (one side may have none within `LATIN_WINDOW`)."
+    if (a and '\u3400' <= t[a - 1] <= '\u9fff') or (b < len(t) and '\u3400' <= t[b] <= '\u9fff'): return False   # a Chinese neighbour: the nearest letter is not Latin
     before, after, latin = marks
     left = before[a - 1] if a > 0 else -1
     right = after[b] if b < len(after) else len(after)
@@ -374,7 +377,7 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
         if damage and ((a - 1) in damage or b in damage):         # a damage mark touches the figure: never read it as clean
             a, b = (a - 1, b) if (a - 1) in damage else (a, b + 1)
             fields.update(value=np.nan, lower=np.nan, upper=np.nan, damaged=True)
-        if scripts is not None and _in_latin(scripts, a, b):      # English is not read as Chinese: 3,000 is not 3 and 0
+        if scripts is not None and _in_latin(t, scripts, a, b):      # English is not read as Chinese: 3,000 is not 3 and 0
             fields.update(value=np.nan, lower=np.nan, upper=np.nan, qualifier=None, is_percent=False, unit=None, kind='latin', date=None)
         kind, unit, pct, v = fields['kind'], fields['unit'], fields['is_percent'], fields['value']
         k = bisect.bisect_left(cuts, a)
@@ -405,7 +408,7 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
                 sentence=[sentences.get(k) or sentences.setdefault(k, t[k[0]:k[1]].strip()) for k in zip(lo, hi)])
 
 # %% ../nbs/04_text.ipynb #d001b314
-SEGMENT_CHARS = 1_000_000
+SEGMENT_CHARS = 250_000
 "Texts longer than this many characters are read in segments of about this size (see `normalized_segments`)."
 
 _SEGMENT_CUT = re.compile(r'[。！？!?；;][”」』）)]*[ \t]*\n')
@@ -458,7 +461,8 @@ CANDIDATE_DTYPES = {'start': 'int64', 'end': 'int64', 'value': 'float64', 'lower
 def candidate_frame(cols: dict, # From `extract_columns` (lists may hold several documents' rows, concatenated)
                    ) -> pd.DataFrame: # Columns `CANDIDATE_COLUMNS`, typed
     "The candidates table of one or more documents' columns."
-    return pd.DataFrame(cols, columns=CANDIDATE_COLUMNS).astype(CANDIDATE_DTYPES)
+    typed = {k: np.array(cols[k], dtype=CANDIDATE_DTYPES[k]) if k in CANDIDATE_DTYPES else cols[k] for k in CANDIDATE_COLUMNS}   # typed once, not inferred then cast
+    return pd.DataFrame(typed, columns=CANDIDATE_COLUMNS, copy=False)
 
 def extract(text: str, # Text of an article (Simplified or Traditional, annotations and damage allowed)
             source_id: str|None=None, # Identifier to put in every row
