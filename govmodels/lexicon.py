@@ -35,7 +35,7 @@ RULES = [
     ('river_chiefs', r'河长|河道警长', PEOPLE, 0.85),
     ('support_staff', r'办事员|保洁员|坐席员', PEOPLE, 0.9),
     ('mediators', r'调解员', PEOPLE, 0.9),
-    ('police_officers', r'民警|警员|辅警', PEOPLE, 0.9),
+    ('police_officers', r'民警|警员', PEOPLE, 0.9),                             # not 辅警 (auxiliaries)
     ('river_chief_offices', r'河长办', ('个',), 0.9),
     ('rivers', r'河流|河道', ('条',), 0.85),
     ('reservoirs', r'水库', ('座',), 0.9),
@@ -46,7 +46,7 @@ RULES = [
     # party building
     ('party_groups', r'党小组', ('个',), 0.9),
     ('party_organisations', r'党支部|党组织|党总支|党委|支部', ('个', '家'), 0.85),
-    ('party_members', r'在册党员|流动党员|党员总数|现有党员|共有党员', PEOPLE, 0.85),
+    ('party_members', r'在册党员|流动党员|党员总数|有党员', PEOPLE, 0.85),
     ('party_members_engaged', r'党员', PEOPLE, 0.8),
     ('service_stations', r'党群服务站|党群服务中心|党群之家|服务站|服务点|矛调中心|矛调工作站|调解室|驿站', ('个',), 0.85),
     ('property_firms', r'物业企业|物业公司', ('家',), 0.9),
@@ -58,7 +58,7 @@ RULES = [
     ('social_organisations', r'社会组织|社工机构|社工组织', ('家', '个'), 0.9),
     ('partner_businesses', r'商家|店铺|企业', ('家',), 0.7),
     # place
-    ('population', r'常住人口|人口', PEOPLE + ('万人',), 0.9),
+    ('population', r'常住人口|(?<!流动)人口', PEOPLE + ('万人',), 0.9),            # not 流动人口 (those not living there)
     ('population', r'居民', PEOPLE, 0.65),
     ('area_km2', r'面积|辖区', ('平方公里',), 0.9),
     ('communities', r'社区|居委会', ('个',), 0.75),
@@ -140,6 +140,13 @@ _PART = re.compile(r'其中|[（(][^）)]*$')                             # 其�
 _PERCENT = re.compile(r'%|成')
 _LAST_MAJOR = re.compile(r'.*[,，;；:：。]', re.S)
 _BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对')
+_OPEN_PAREN = re.compile(r'[（(][^）)]*$')                             # （热线受理4173件，网络受理44件: inside a parenthesis, a part
+_SUBSET = re.compile(r'中(?:[，,]|[^，,。；;\d]{0,12}的)?(?:有|共有)?$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件: a subset
+_COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美')              # 优秀网格员1200名: those commended, not all of them
+_WORKS = re.compile(r'改造|整治')                                       # 改造老旧小区106个: works done, not how many there are (新建改建 … 中心 are built)
+_FOUND = re.compile(r'发现|督办|整改')                                  # 发现问题1260个: found by officials, not residents' requests
+_DIGIT = re.compile(r'\d')
+_HISTORY = re.compile(r'的?历史')                                        # 近200年历史: the age of a place, not of the model
 @lru_cache(maxsize=1)
 def _kinds() -> dict:
     "Each indicator's kind in the bundled codebook (count, stock, flow, rate …), read once."
@@ -190,7 +197,7 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     last = (m := _LAST_SEPARATOR.match(before)) and m.end() or 0
     window = before[last:][-14:]                              # the clause of this figure, not the previous list item
     clause = before[(m := _LAST_MAJOR.match(before)) and m.end() or 0:]   # back to the last comma: a list (、) shares its 其中 and its 分别
-    if _PART.search(window) or _PART.search(clause): return None, 0.0   # a part (其中…, an open parenthesis): the reviewer decides whether to keep it, with a scope
+    if _PART.search(window) or _PART.search(clause) or _OPEN_PAREN.search(before) or _SUBSET.search(before): return None, 0.0   # a part (其中…, an open parenthesis, …中，有): the reviewer decides whether to keep it, with a scope
     if (k := clause.find('分别')) >= 0 and len({RULES[int(m.lastgroup[1:])][0] for m in _ALL_KEYWORDS.finditer(clause, 0, k)}) > 1: return None, 0.0   # 办结率、满意率分别为…: whose is whose is the reviewer's
     ahead = after[:20]
     if (sep := _SEPARATORS.search(ahead)): ahead = ahead[:sep.start()]   # the noun this figure counts, not the next list item's
@@ -203,11 +210,18 @@ def suggest_indicator(before: str, # Text of the clause before the figure
         prev = (m := _LAST_SEPARATOR.match(before, 0, last - 1)) and m.end() or 0      # the clause before: [prev, last - 1)
         if before[last - 1] == '、' or (u == '%' and not _PERCENT.search(before, prev, last)):
             # nothing in this clause: the one before may name a rate (满意率明显提高，二季度达95.4%) unless it holds a rate of its own, or the verb of a list (评选“文明家庭”1260户、“道德模范”86人)
-            best, score = _score(pattern, rules, before[prev:last - 1][-14:], '', penalty=0.2)
+            previous = before[prev:last - 1]
+            if before[last - 1] == '、' and (m := _DIGIT.search(previous)): previous = previous[:m.start()]   # a list item: what comes before its figure (民警 in 14名社区民警 is that item's own noun)
+            best, score = _score(pattern, rules, previous[-14:], '', penalty=0.2)
+            if _kinds().get(best) == 'stock' and sum('\u4e00' <= c <= '\u9fff' and c not in _FILLER for c in window + ahead) >= 2:
+                best = None                             # 民警9名、辅警18名: this item names its own noun; only a shared verb (评选 …) carries over
     if best is None and u in UNIT_DEFAULTS: best, score = UNIT_DEFAULTS[u]
-    if best is not None and _PER.search(window) and not (best == 'households_per_grid' and _PER_OK.search(window)):
+    if best is not None and (_PER.search(window) or _PER.search(clause)) and not (best == 'households_per_grid' and _PER_OK.search(window)):
         return None, 0.0                                    # 每名干部联系30户, 每月召开一次: a figure per unit or per period, not a total
     if best in ('households', 'population') and _BENEFIT.search(window): return None, 0.0   # 惠及居民6800余户: those served, not those living there
+    if _kinds().get(best) == 'stock' and (_COMMENDED.search(window) or _WORKS.search(window)): return None, 0.0   # a stock's noun, but some of it
+    if best == 'issues_received' and _FOUND.search(window): return None, 0.0   # (发现处置问题 are handled: that stands)
+    if best == 'years_running' and _HISTORY.match(ahead): return None, 0.0
     return best, round(min(max(score, 0.0), 1.0), 2)
 
 

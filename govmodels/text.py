@@ -386,7 +386,8 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
         elif kind in ('quantity', 'year', 'date'): ind, conf = suggest_indicator(t[max(s0, a - 24):a], unit, t[b:min(s1, b + 24)], pct, kind)
         else: ind, conf = None, 0.0                                  # labels, ordinals, bare numbers: suggest_indicator names none
         direction, change = _change(t, a, b, s0, s1) if kind in ('quantity', 'number') else (None, None)
-        if change == 'from': last_from = (a, ind, conf)
+        if change == 'by': ind, conf = None, 0.0                        # 减少了65件, 增长12%: a difference, not the indicator's level
+        elif change == 'from': last_from = (a, ind, conf)
         elif change == 'to' and ind is None and last_from is not None and last_from[0] >= s0: ind, conf = last_from[1:]   # 由87.4%提高到96.9%: one indicator
         same = last_qty is not None and last_qty[0] >= s0              # a count earlier in this sentence
         part = (kind == 'quantity' and not pct and same and last_qty[2] == unit and v > last_qty[1] and '其中' in t[last_qty[3]:a])   # 共有网格5个，其中微网格12个
