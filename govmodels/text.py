@@ -153,7 +153,10 @@ _SECOND_END = re.compile(rf'[-—~～至](?P<n>\d+(?:\.\d+)?)(?P<mult>万|亿)?(
 _SPLIT_NEXT = re.compile(rf'[ \t]\.?\d+(?:\.\d+)?(?:万|亿|%|{_UNIT_ALT})')   # 304 .9万件, 1 28个: a number split by a space
 _SPLIT_BEFORE = re.compile(r'\d[ \t]\.?$')                                                       # … and its second piece
 _FRACTION = re.compile(rf'分之(?P<n>[{_CN_DIGITS_ONLY}]+)')                                          # 六分之一, 百分之六十
+_YEAR_DIGITS = {'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
 _SMALL = {'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+_OPEN_QUOTES = set('“「『"')
+_QUOTED_NAME = re.compile(r'[\u4e00-\u9fff][^“”「」『』"，,。；;！？!?]{0,10}[”」』"]')   # more of a name after the figure, then the closing quote
 _TITLE_AFTER = set('星佳连强')          # 二星级, 十佳, 十八连冠, 百强: titles and rankings
 _PLACE_AFTER = set('村镇乡屯寨庄堡街社路巷湾')    # the first character of a place suffix: 九台村, 三台镇
 _NAME_UNITS = {'台', '间', '道'}        # measure words that also make place names with a numeral (九台村, 二道街); not 户: 百余户村民 are households
@@ -163,7 +166,7 @@ _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
             '一片', '一双', '千条', '万家', '千家', '百家', '万众', '千方'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
-_MULT = {'万': 1e4, '亿': 1e8}
+_EXPONENT = {'万': 'e4', '亿': 'e8', None: ''}      # 1.36万 is float('1.36e4') = 13600: 1.36 * 1e4 would be 13600.000000000002
 
 _BARE = {'十': 10.0, '百': 100.0, '千': 1000.0, '万': 1e4, '亿': 1e8}
 
@@ -223,15 +226,15 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     v1 = float(m['ar']); v2 = None if m['ar2'] is None else float(m['ar2'])
     x = _AFTER.match(t, b); b = x.end()
     if a and t[a - 1] == '第': return _fixed(v1, 'ordinal', a - 1, b)                # 第7个年头, 第25周: a rank, not a count
-    mult = _MULT.get(x['mult'], 1.0)
-    v1 *= mult; v2 = None if v2 is None else v2 * mult
+    e = _EXPONENT[x['mult']]
+    v1 = float(m['ar'] + e); v2 = None if v2 is None else float(m['ar2'] + e)
     if not math.isfinite(v1) or (v2 is not None and not math.isfinite(v2)):      # 400 digits: beyond any figure, and beyond a float
         f, a, b = _fixed(math.nan, 'number', a, b)
         return dict(f, flag='too long to be a figure (beyond the range of a number)'), a, b
     q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
-        if float(y['n']) * mult >= v1: v2, b = float(y['n']) * mult, y.end()
+        if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
     if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
     lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
     code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None   # 0.679 is not a code
@@ -252,6 +255,9 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if t[a - 1:a] == '第':
         v = _cn_value(s)
         return None if v is None else _fixed(v, 'ordinal', a - 1, b)
+    if len(s) == 4 and t.startswith('年', b) and all(c in _YEAR_DIGITS for c in s):    # 二〇二三年: a year, digit by digit
+        y = ''.join(_YEAR_DIGITS[c] for c in s)
+        return dict(value=float(y), lower=float(y), upper=float(y), qualifier='exact', is_percent=False, unit='年', kind='year', date=y, damaged=False), a, b + 1
     if t[b:b + 1] in ('是', '级'):
         v = _cn_value(s)
         return None if v is None else _fixed(v, 'ordinal' if t[b] == '是' else 'label', a, b + 1)
@@ -288,8 +294,11 @@ def _read(t: str, m) -> tuple|None:
     a, b = m.span()
     if m['date']: return _read_date(m), a, b
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
-    if m['ar'] is None: return _read_cn(t, m['cn'], a, b, marker, plen)
-    r = _read_ar(t, m, a, b, marker, plen)
+    if m['ar'] is None: r = _read_cn(t, m['cn'], a, b, marker, plen)
+    else: r = _read_ar(t, m, a, b, marker, plen)
+    if r is not None and r[0]['kind'] == 'quantity' and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
+        return _fixed(r[0]['value'], 'label', r[1], r[2])     # “15分钟便民生活圈”, “四个一”工作法: the start of a name, not a count
+    if m['ar'] is None: return r
     if r is not None and (_SPLIT_NEXT.match(t, b) or ((r[0]['unit'] or r[0]['is_percent']) and _SPLIT_BEFORE.search(t, max(0, a - 3), a))):
         r[0].update(value=np.nan, lower=np.nan, upper=np.nan, damaged=True, flag='digits split by a space (304 .9万件, 1 28个): a damaged copy; read it by hand')
     return r
@@ -374,8 +383,8 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
         pos = m.end() if r is None else max(m.end(), r[2])       # resume after what the figure's suffix consumed
         if r is None: continue
         fields, a, b = r
-        if damage and ((a - 1) in damage or b in damage):         # a damage mark touches the figure: never read it as clean
-            a, b = (a - 1, b) if (a - 1) in damage else (a, b + 1)
+        if damage and ((a - 1) in damage or b in damage or (t[a - 1:a] == '.' and (a - 2) in damage)):   # a damage mark touches the figure (9?.2%): never read it as clean
+            a, b = (a - 1, b) if (a - 1) in damage else (a - 2, b) if (a - 2) in damage and t[a - 1:a] == '.' else (a, b + 1)
             fields.update(value=np.nan, lower=np.nan, upper=np.nan, damaged=True)
         if scripts is not None and _in_latin(t, scripts, a, b):      # English is not read as Chinese: 3,000 is not 3 and 0
             fields.update(value=np.nan, lower=np.nan, upper=np.nan, qualifier=None, is_percent=False, unit=None, kind='latin', date=None)
