@@ -361,7 +361,8 @@ def _script_marks(t: str):
 def _in_latin(t: str, marks, a: int, b: int) -> bool:
     "Whether the nearest letters on both sides of the figure at [a, b) are Latin (one side may have none within `LATIN_WINDOW`)."
     if (a and '\u3400' <= t[a - 1] <= '\u9fff') or (b < len(t) and '\u3400' <= t[b] <= '\u9fff'): return False   # a Chinese neighbour: the nearest letter is not Latin
-    before, after, latin = marks
+    if not marks: marks.append(_script_marks(t))             # `marks`: [] until a figure first needs them, then [(before, after, latin)]
+    before, after, latin = marks[0]
     left = before[a - 1] if a > 0 else -1
     right = after[b] if b < len(after) else len(after)
     sides = [latin[i] for i, near in ((left, left >= 0 and a - left <= LATIN_WINDOW), (right, right < len(after) and right - b < LATIN_WINDOW)) if near]
@@ -377,7 +378,7 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
     def raw_of(a, b): return text[int(nz.starts[a]):int(nz.ends[b - 1])]
     last_qty = last_from = None
     pos, n_cuts, t_len = 0, len(cuts), len(t)
-    scripts = _script_marks(t)
+    scripts = [] if _LATIN_RUN.search(t) else None             # the script marks, computed when a figure first needs them
     while (m := _MASTER.search(t, pos)) is not None:
         r = _read(t, m)
         pos = m.end() if r is None else max(m.end(), r[2])       # resume after what the figure's suffix consumed
