@@ -48,7 +48,7 @@ RULES = [
     ('party_organisations', r'党支部|党组织|党总支|党委|支部', ('个', '家'), 0.85),
     ('party_members', r'在册党员|流动党员|党员总数|有党员', PEOPLE, 0.85),
     ('party_members_engaged', r'党员', PEOPLE, 0.8),
-    ('service_stations', r'党群服务站|党群服务中心|党群之家|服务站|服务点|矛调中心|矛调工作站|调解室|驿站', ('个',), 0.85),
+    ('service_stations', r'党群服务站|党群服务中心|党群之家|(?<!养老)服务站|服务点|矛调中心|矛调工作站|调解室|驿站', ('个',), 0.85),   # not 养老服务站 (elderly care)
     ('property_firms', r'物业企业|物业公司', ('家',), 0.9),
     ('partner_units', r'部门|单位', ('个', '家'), 0.6),
     # participation
@@ -61,9 +61,9 @@ RULES = [
     ('population', r'常住人口|(?<!流动)人口', PEOPLE + ('万人',), 0.9),            # not 流动人口 (those not living there)
     ('population', r'居民', PEOPLE, 0.65),
     ('area_km2', r'面积|辖区', ('平方公里',), 0.9),
-    ('communities', r'社区|居委会', ('个',), 0.75),
+    ('communities', r'(?<!村[（(])社区|居委会', ('个',), 0.75),                  # not 村（社区）: villages and communities together
     ('villager_groups', r'村\(居\)民小组|村民小组|居民小组|村民组', ('个',), 0.9),
-    ('villages', r'(?<!示范|文明|先进|重点|试点)村(?!级|民|委|干部|集体|两委|务)', ('个',), 0.7),   # not 村级综治中心, 村民小组, 示范村 (a title)
+    ('villages', r'(?<!示范|文明|先进|重点|试点)村(?!级|民|委|干部|集体|两委|务|[（(])', ('个',), 0.7),   # not 村级综治中心, 村民小组, 示范村 (a title), 村（社区） (both)
     ('residential_complexes', r'小区', ('个',), 0.8),                        # above 社区: 社区有居民小区7个 counts complexes
     ('buildings', r'房屋|楼栋|楼', ('栋',), 0.8),
     ('households', r'居民|住户|人家|户', ('户',), 0.6),
@@ -86,7 +86,7 @@ RULES = [
     ('whistle_stations_built', r'哨|驿站', ('个',), 0.9, r'新建'),
     # rule of law and virtue
     ('legal_leaflets', r'宣传单|宣传资料|资料', ('份',), 0.9),
-    ('legal_events', r'宣传活动|法治宣传|讲座|法律', ('期', '场', '次'), 0.85),
+    ('legal_events', r'宣传活动|法治宣传|讲座|法律|送法|普法', ('期', '场', '场次', '次'), 0.85),
     ('legal_reach', r'覆盖群众|受教育|覆盖', PEOPLE, 0.8),
     ('app_downloads', r'APP|App|app|下载', ('人次', '次'), 0.9),
     ('households_commended', r'星级户|文明户|五好家庭|家庭|评选|评出|评为', ('户',), 0.8),
@@ -95,8 +95,8 @@ RULES = [
     ('industry_output', r'产值', ('元', '亿元', '万元'), 0.9),
     ('income_gain_per_capita', r'人均增收|人均', ('元',), 0.85),                 # not a village's 年均增收
     # design
-    ('named_elements', r'圈子|圈|载体|平台|品牌', ('个', '大'), 0.6),          # not 项目: 服务项目190个 are no design elements
-    ('years_running', r'已经|已有|成立|以来|有', ('年',), 0.5),
+    ('named_elements', r'圈子|(?<!生活|服务)圈|载体|平台|品牌', ('个', '大'), 0.6),   # not 项目 (服务项目190个), not 生活圈 (15分钟生活圈: places)
+    ('years_running', r'已经|已有|成立|以来|有$', ('年',), 0.5),                # 有 just before the figure (已有8年), not 一年有…
 ]
 "(indicator, keyword pattern, measure words it goes with, weight[, a pattern the clause before must also hold]): the lexicon."
 
@@ -144,9 +144,12 @@ _OPEN_PAREN = re.compile(r'[（(][^）)]*$')                             # （�
 _SUBSET = re.compile(r'中(?:[，,]|[^，,。；;\d]{0,12}的)?(?:有|共有)?$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件: a subset
 _COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美')              # 优秀网格员1200名: those commended, not all of them
 _WORKS = re.compile(r'改造|整治')                                       # 改造老旧小区106个: works done, not how many there are (新建改建 … 中心 are built)
-_FOUND = re.compile(r'发现|督办|整改')                                  # 发现问题1260个: found by officials, not residents' requests
+_FOUND = re.compile(r'发现|督办|整改|清理|查处|回访')                  # 发现问题1260个, 回访诉求1028件: found by officials or called back, not requests received
 _DIGIT = re.compile(r'\d')
-_HISTORY = re.compile(r'的?历史')                                        # 近200年历史: the age of a place, not of the model
+_HISTORY = re.compile(r'的?历史')
+_DURATION = re.compile(r'年头|月|小时|星期|工作日|季度')                 # 七个年头: 个 counts units of time
+_PETITION = re.compile(r'信访|(?<!零)上访|积案')                         # 化解信访积案146件: petitions, not the disputes of the codebook (零上访 is a slogan)
+_OTHER_NOUN = re.compile(r'街道|乡镇|镇街|[镇乡县区市省](?![级委直属内镇乡县区市省村])')   # not 县乡河长办 (tiers before a noun)      # 18个街道: the noun counted is a place the codebook does not count here                                        # 近200年历史: the age of a place, not of the model
 @lru_cache(maxsize=1)
 def _kinds() -> dict:
     "Each indicator's kind in the bundled codebook (count, stock, flow, rate …), read once."
@@ -173,10 +176,12 @@ def _score(kw, rules: dict, window: str, ahead: str, best=None, score: float=0.0
         # 社区综合服务设施4.1万个: 社区 only modifies the noun counted (never so for a verb before its object: 化解矛盾纠纷387起)
         sc = w - 0.01 * len(gap) - penalty
         if sc > score: best, score = ind, sc
-    for m in kw.finditer(ahead):
+    found, run = list(kw.finditer(ahead)), 0
+    for j, m in enumerate(found):
+        run = run if j and found[j - 1].end() == m.start() else m.start()    # where the run of keywords holding m starts
+        if j + 1 < len(found) and found[j + 1].start() == m.end(): continue  # run into the next keyword, it modifies it: 网格党支部 counts branches
         ind, w = rules[m.lastgroup]
-        i = m.start()
-        sc = w - 0.01 * i + (0.3 if i == 0 else 0.0)
+        sc = w - 0.01 * m.start() + (0.3 if run == 0 else 0.0)              # the noun right after the measure word gains 0.3
         if sc > score: best, score = ind, sc
     return best, score
 
@@ -202,6 +207,8 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     ahead = after[:20]
     if (sep := _SEPARATORS.search(ahead)): ahead = ahead[:sep.start()]   # the noun this figure counts, not the next list item's
     ahead = ahead[_LEAD.match(ahead).end():][:8]             # 村级矛调工作站 counts stations, “大网格” grids; the noun counted is near (79个区直部门…与小区: units)
+    if _DURATION.match(ahead): return None, 0.0               # 七个年头, 三个月: units of time
+    if _OTHER_NOUN.match(ahead): ahead = ''                    # 18个街道…社区治理: the noun counted is not one of the codebook's
     pattern, rules, conditional = _BY_UNIT[u]
     best, score = _score(pattern, rules, window, ahead)
     for kw, rule, requires in conditional:              # rules that hold only with another word in the clause (新建 … 哨)
@@ -221,6 +228,9 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     if best in ('households', 'population') and _BENEFIT.search(window): return None, 0.0   # 惠及居民6800余户: those served, not those living there
     if _kinds().get(best) == 'stock' and (_COMMENDED.search(window) or _WORKS.search(window)): return None, 0.0   # a stock's noun, but some of it
     if best == 'issues_received' and _FOUND.search(window): return None, 0.0   # (发现处置问题 are handled: that stands)
+    if best in ('disputes_handled', 'disputes_resolved', 'dispute_resolution_rate') and _PETITION.search(before, (m := _LAST_MAJOR.match(before, 0, max(0, len(before) - len(clause) - 1))) and m.end() or 0):
+        return None, 0.0                                   # petitions named in this clause or the one before (信访案件12件，已化解11件)
+    if (k := before.rfind('其中')) >= 0 and re.search(r'[\d一二两三四五六七八九十百千万]' + re.escape(u), before[k:]): return None, 0.0   # 其中A 178起，B 143起: the parts go on
     if best == 'years_running' and _HISTORY.match(ahead): return None, 0.0
     return best, round(min(max(score, 0.0), 1.0), 2)
 

@@ -129,11 +129,11 @@ normalize = renamed(normalize_text, 'govmodels.text.normalize')      # not in __
 # %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
-         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '分')
+         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '盏', '本', '部', '把', '分')
 "Measure words and units recognised after a number, longest first."
 
 COUNT_UNITS = frozenset(('人次', '场次', '户次', '件次', '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场',
-                         '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '轮', '顶', '台'))
+                         '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '轮', '顶', '台', '盏', '本', '部', '把'))
 "The measure words of `UNITS` that count whole things: a figure with one of them and a fraction (6.1个网格) is flagged."
 
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
@@ -147,8 +147,8 @@ _MASTER = re.compile(
     r'|(?P<ar>\d+(?:\.\d+)?)(?:-(?P<ar2>\d+(?:\.\d+)?))?'
     rf'|(?P<cn>[{_CN_DIGITS}]+))')
 _AFTER = re.compile(rf'(?:[ \t\u3000](?=余|多|万|亿|%|{_UNIT_ALT}))?'   # one space before 余 or the unit (545 名, 2400 余户)
-                    rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|以下|左右|之久|多|余)?')
-_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_CN_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|以下|左右|之久|多|余)?')
+                    rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|以下|以内|左右|之久|多|余)?')
+_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_CN_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|以下|以内|左右|之久|多|余)?')
 _SECOND_END = re.compile(rf'[-—~～至](?P<n>\d+(?:\.\d+)?)(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})')   # 160户至255户: a range with the unit twice
 _SPLIT_NEXT = re.compile(rf'[ \t]\.?\d+(?:\.\d+)?(?:万|亿|%|{_UNIT_ALT})')   # 304 .9万件, 1 28个: a number split by a space
 _SPLIT_BEFORE = re.compile(r'\d[ \t]\.?$')                                                       # … and its second piece
@@ -156,26 +156,30 @@ _FRACTION = re.compile(rf'分之(?P<n>[{_CN_DIGITS_ONLY}]+)')                   
 _YEAR_DIGITS = {'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
 _SMALL = {'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 _OPEN_QUOTES = set('“「『"')
+_ROUND_THE_CLOCK = re.compile(r'(?:不间断|全天候)?(?:值班|值守|在线|服务|热线|营业|待命|不打烊|开放)')
 _QUOTED_NAME = re.compile(r'[\u4e00-\u9fff][^“”「」『』"，,。；;！？!?]{0,10}[”」』"]')   # more of a name after the figure, then the closing quote
 _TITLE_AFTER = set('星佳连强')          # 二星级, 十佳, 十八连冠, 百强: titles and rankings
 _PLACE_AFTER = set('村镇乡屯寨庄堡街社路巷湾')    # the first character of a place suffix: 九台村, 三台镇
 _NAME_UNITS = {'台', '间', '道'}        # measure words that also make place names with a numeral (九台村, 二道街); not 户: 百余户村民 are households
-_PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
+_PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('突破', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
              ('至少', '逾'), ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))   # longest first: 不超过 before 超过
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
-            '一片', '一双', '千条', '万家', '千家', '百家', '万众', '千方'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
+            '一片', '一双', '千条', '万家', '千家', '百家', '万众', '千方', '千万家'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
 _EXPONENT = {'万': 'e4', '亿': 'e8', None: ''}      # 1.36万 is float('1.36e4') = 13600: 1.36 * 1e4 would be 13600.000000000002
 
 _BARE = {'十': 10.0, '百': 100.0, '千': 1000.0, '万': 1e4, '亿': 1e8}
+_PLACE = {'十': 10, '百': 100, '千': 1000, '万': 10000}          # the place of a pair of digits: 二三十 is 20–30
 
 @lru_cache(maxsize=4096)
 def _cn_value(s: str) -> float|None:
     "Value of a run of Chinese numerals (None when it is not a number)."
     if s in _BARE: return _BARE[s]
-    try: return float(cn2an.cn2an(s, 'smart'))
-    except (ValueError, KeyError, TypeError, OverflowError): return None          # 5,000 九 in a row is no number
+    for form in (s, '一' + s) if s[0] in '十百千' else (s,):                        # cn2an reads 一百万, not 百万 (a round million)
+        try: return float(cn2an.cn2an(form, 'smart'))
+        except (ValueError, KeyError, TypeError, OverflowError): pass                  # 5,000 九 in a row is no number
+    return None
 
 # %% ../nbs/04_text.ipynb #e9ee75b8
 def _prefix(t: str, i: int, chinese: bool=False) -> tuple:
@@ -205,6 +209,7 @@ def _fixed(v: float, kind: str, a: int, b: int) -> tuple:
 def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
     "A quantity's fields under the bound rule (the marker before it wins over 以上/以下/左右 after it, then 余/多), with its span."
     if marker is None and suf in ('以上', '以下'): marker = suf
+    if marker is None and suf == '以内': marker = '以下'                          # 15分钟以内: at most
     if marker is None and suf in ('左右', '之久'): marker = '约'                       # 两年之久: a round duration
     if marker is None: marker = q
     if v2 is not None:
@@ -235,13 +240,14 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
         if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
-    if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
+    if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下', '以内'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
     lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
     code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None   # 0.679 is not a code
     per = a and t[a - 1] == '每' and x['mult'] is not None                          # 每10万人: the denominator of a rate
     joined = a >= 2 and t[a - 1] in ':+×*' and t[a - 2].isdigit()                  # 18:09, 1+3, 7×24; not 队伍:8.5万多个 (a figure after a colon)
     if (t[b:b + 1] and t[b:b + 1] in ':+') or joined or lettered or code or per: return _fixed(v1, 'label', a, b)
     if unit == '分' and a and t[a - 1] in '时点:：':  return _fixed(v1, 'label', a, b)         # 8时30分: a time, not 30 points
+    if unit == '小时' and v1 == 24 and _ROUND_THE_CLOCK.match(t, b): return _fixed(v1, 'label', a, b)   # 24小时值班: a schedule, not a duration
     if unit is None and not pct and x['mult'] is None and not q:
         if _table_cell(t, a, b):                                                    # 38 | in a table: the header says what it counts
             f, a, b = _finish(v1, v2, None, False, None, None, marker, a - plen, b)
@@ -275,9 +281,11 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
     x = _CN_AFTER.match(t, b)
     if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
+    if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
     few = s.endswith('几')
-    pair = len(s) == 2 and s[0] in _SMALL and s[1] in _SMALL and 1 <= _SMALL[s[1]] - _SMALL[s[0]] <= 2   # 一两名, 三五个: 1–2, 3–5
-    v1, v2 = (_SMALL[s[0]], _SMALL[s[1]]) if pair else (_cn_value(s[:-1] if few and len(s) > 1 else s), None)
+    pair = len(s) in (2, 3) and s[0] in _SMALL and s[1] in _SMALL and 1 <= _SMALL[s[1]] - _SMALL[s[0]] <= 2 and (len(s) == 2 or s[2] in _PLACE)   # 一两名, 三五个; 二三十个, 三四百起
+    scale = _PLACE[s[2]] if pair and len(s) == 3 else 1
+    v1, v2 = (_SMALL[s[0]] * scale, _SMALL[s[1]] * scale) if pair else (_cn_value(s[:-1] if few and len(s) > 1 else s), None)
     if v1 is None: return None
     if (x['unit'] == '大' and v1 >= 10) or (t[a - 1:a] == '每' and s[-1] in '万亿'):   # 十九大 (a congress); 每万人 (a denominator)
         return _fixed(v1, 'label', a, x.end())
