@@ -120,7 +120,8 @@ def _first_chars(items) -> set|None:
 def _alternation(source: str) -> re.Pattern:
     """`source` compiled, behind a lookahead for the characters its matches can begin with: each position of the text that starts
     no keyword is then rejected by one set test, not by trying every keyword (half the cost of a suggestion)."""
-    first = _first_chars(re._parser.parse(source))
+    try: first = _first_chars(re._parser.parse(source))               # re._parser is CPython's own (3.11+): without it, no lookahead
+    except Exception: first = None
     return re.compile(f"(?=[{''.join(map(re.escape, sorted(first)))}])(?:{source})" if first else source)
 
 def _by_unit(rules) -> dict:

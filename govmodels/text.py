@@ -121,6 +121,7 @@ def normalize_text(text: str, # Text of an article, as decoded from its file
     t = _to_simplified(t)
     t, starts, ends = _substitute(_RANGE, '-', t, starts, ends)
     t, starts, ends = _join_layout_breaks(t, starts, ends)
+    t, starts, ends = _substitute(_PINYIN, '', t, starts, ends, attach=True)   # a joined break can put an annotation after its character: 㐀\n(à)
     return Normalized(t, starts, ends, np.array([m.start() for m in _DAMAGE.finditer(t)], dtype=np.int64))
 
 # %% ../nbs/04_text.ipynb #9cd51fc7
