@@ -146,11 +146,11 @@ _SUBSET = re.compile(r'中(?:[，,]|[^，,。；;\d]{0,12}的)?(?:有|共有)?$'
 _COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美')              # 优秀网格员1200名: those commended, not all of them
 _WORKS = re.compile(r'改造|整治')                                       # 改造老旧小区106个: works done, not how many there are (新建改建 … 中心 are built)
 _FOUND = re.compile(r'发现|督办|整改|清理|查处|回访')                  # 发现问题1260个, 回访诉求1028件: found by officials or called back, not requests received
-_DIGIT = re.compile(r'\d')
-_HISTORY = re.compile(r'的?历史')
+_DIGIT = re.compile(r'\d')                                              # where a list item's own figure begins
+_HISTORY = re.compile(r'的?历史')                                        # 近200年历史: the age of a place, not of the model
 _DURATION = re.compile(r'年头|月|小时|星期|工作日|季度')                 # 七个年头: 个 counts units of time
 _PETITION = re.compile(r'信访|(?<!零)上访|积案')                         # 化解信访积案146件: petitions, not the disputes of the codebook (零上访 is a slogan)
-_OTHER_NOUN = re.compile(r'街道|乡镇|镇街|[镇乡县区市省](?![级委直属内镇乡县区市省村])')   # not 县乡河长办 (tiers before a noun)      # 18个街道: the noun counted is a place the codebook does not count here                                        # 近200年历史: the age of a place, not of the model
+_OTHER_NOUN = re.compile(r'街道|乡镇|镇街|[镇乡县区市省](?![级委直属内镇乡县区市省村])')   # 18个街道: a place the codebook does not count here (not 县乡河长办: tiers before a noun)
 @lru_cache(maxsize=1)
 def _kinds() -> dict:
     "Each indicator's kind in the bundled codebook (count, stock, flow, rate …), read once."
