@@ -190,12 +190,12 @@ def main(argv=None):
     t_floor = best_of(lambda: sum(1 for _ in digits.finditer(text)), 3)
     n_rows = [0]
     def run(): n_rows[0] = sum(len(extract(t)) for t in texts)
-    t_ours = best_of(run, 2)
+    t_ours = best_of(run, 3)
     ltexts = chunks(layout_corpus(a.mb, a.seed))
     lmb = sum(len(t.encode('utf-8')) for t in ltexts) / 1e6
     l_rows = [0]
     def run_layout(): l_rows[0] = sum(len(extract(t)) for t in ltexts)
-    t_layout = best_of(run_layout, 2)
+    t_layout = best_of(run_layout, 3)
 
     import jieba, cn2an
     jieba.setLogLevel(60); jieba.initialize()
@@ -224,7 +224,7 @@ def main(argv=None):
         one = '\n\n'.join(f.read_text(encoding='utf-8') for f in files) + '\n\n'
         batch = one * max(1, round(1e6 / len(one.encode('utf-8'))))
         reps = max(1, round(a.mb / 5 / (len(batch.encode('utf-8')) / 1e6)))
-        t_arch = best_of(lambda: [extract(batch) for _ in range(reps)], 2)
+        t_arch = best_of(lambda: [extract(batch) for _ in range(reps)], 3)
         archived = reps * len(batch.encode('utf-8')) / 1e6 / t_arch
         print(f'the archived sources, repeated ({reps * len(batch.encode("utf-8")) / 1e6:.1f} MB, {n / kb:.1f} candidates/KB): {archived:.1f} MB/s, '
               f'ratio to the bare scan {archived / floor:.3f}', file=sys.stderr)

@@ -305,8 +305,8 @@ def _read(t: str, m) -> tuple|None:
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
     if m['ar'] is None: r = _read_cn(t, m['cn'], a, b, marker, plen)
     else: r = _read_ar(t, m, a, b, marker, plen)
-    if r is not None and r[0]['kind'] == 'quantity' and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
-        return _fixed(r[0]['value'], 'label', r[1], r[2])     # “15分钟便民生活圈”, “四个一”工作法: the start of a name, not a count
+    if r is not None and r[0]['kind'] == 'quantity' and r[0]['qualifier'] == 'exact' and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
+        return _fixed(r[0]['value'], 'label', r[1], r[2])     # “15分钟便民生活圈”, “四个一”工作法: the start of a name (names carry no 左右, 余 …)
     if m['ar'] is None: return r
     if r is not None and (_SPLIT_NEXT.match(t, b) or ((r[0]['unit'] or r[0]['is_percent']) and _SPLIT_BEFORE.search(t, max(0, a - 3), a))):
         r[0].update(value=np.nan, lower=np.nan, upper=np.nan, damaged=True, flag='digits split by a space (304 .9万件, 1 28个): a damaged copy; read it by hand')
