@@ -27,7 +27,7 @@ RULES = [
     ('party_org_coverage', r'党\S{0,4}覆盖率', ('%',), 0.9),
     # grids and staff
     ('party_central_households', r'党员中心户|中心户', ('户',), 1.0),
-    ('households_per_grid', r'网格', ('户',), 1.0),
+    ('households_per_grid', r'网格|每格', ('户',), 1.0),                            # 每格10至15户: per grid
     ('grid_workers', r'网格员|网格长', PEOPLE + ('个',), 0.9),
     ('grids', r'网格单元|网格', ('个',), 0.8),
     ('building_heads', r'楼栋长', PEOPLE, 0.9),
