@@ -137,11 +137,11 @@ def _by_unit(rules) -> dict:
 _BY_UNIT = _by_unit(RULES)
 _SEPARATORS = re.compile(r'[、,，;；:：]')
 _LAST_SEPARATOR = re.compile(r'.*[、,，;；:：]', re.S)               # match(...).end(): just after the last separator
-_PART = re.compile(r'其中|[（(][^）)]*$')                             # 其中咨询类186件, （热线受理4173件: a part of the figure before
 _PERCENT = re.compile(r'%|成')
 _LAST_MAJOR = re.compile(r'.*[,，;；:：。]', re.S)
 _BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对')
 _OPEN_PAREN = re.compile(r'[（(][^）)]*$')                             # （热线受理4173件，网络受理44件: inside a parenthesis, a part
+_PART = re.compile('其中|' + _OPEN_PAREN.pattern)                     # 其中咨询类186件, （热线受理4173件: a part of the figure before
 _SUBSET = re.compile(r'中(?:[，,]|[^，,。；;\d]{0,12}的)?(?:有|共有)?$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件: a subset
 _COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美')              # 优秀网格员1200名: those commended, not all of them
 _WORKS = re.compile(r'改造|整治')                                       # 改造老旧小区106个: works done, not how many there are (新建改建 … 中心 are built)
@@ -157,6 +157,7 @@ def _kinds() -> dict:
     t = pd.read_csv(bundled_path()/'indicators.csv', usecols=['code', 'kind'])
     return dict(zip(t.code, t.kind))
 _FILLER = set('共计有达为约近超过逾了到至累总数合现已经均各类等和及与的是将全部分别年来以在中')
+def _content_chars(s: str) -> int: return sum('\u4e00' <= c <= '\u9fff' and c not in _FILLER for c in s)   # Chinese characters that are not filler words
 _PER = re.compile(r'每(?:个|名|户|人|村|栋|位|天|日|周|月|季度|季|年|半年)')
 _PER_OK = re.compile(r'每(?:个|一个)?(?:网格|微网格|格)')                   # 每个网格100—200户: households_per_grid is per grid by definition
 _ALL_KEYWORDS = re.compile('|'.join(f'(?P<k{i}>{r[1]})' for i, r in enumerate(RULES)))   # any keyword, named by its rule's place in RULES
@@ -173,7 +174,7 @@ def _score(kw, rules: dict, window: str, ahead: str, best=None, score: float=0.0
     for m in kw.finditer(window):
         ind, w = rules[m.lastgroup]
         gap = window[m.end():]
-        if _kinds().get(ind) in ('stock', 'count') and sum('\u4e00' <= c <= '\u9fff' and c not in _FILLER for c in gap) >= 4: continue
+        if _kinds().get(ind) in ('stock', 'count') and _content_chars(gap) >= 4: continue
         # 社区综合服务设施4.1万个: 社区 only modifies the noun counted (never so for a verb before its object: 化解矛盾纠纷387起)
         sc = w - 0.01 * len(gap) - penalty
         if sc > score: best, score = ind, sc
@@ -221,7 +222,7 @@ def suggest_indicator(before: str, # Text of the clause before the figure
             previous = before[prev:last - 1]
             if before[last - 1] == '、' and (m := _DIGIT.search(previous)): previous = previous[:m.start()]   # a list item: what comes before its figure (民警 in 14名社区民警 is that item's own noun)
             best, score = _score(pattern, rules, previous[-14:], '', penalty=0.2)
-            if _kinds().get(best) == 'stock' and sum('\u4e00' <= c <= '\u9fff' and c not in _FILLER for c in window + ahead) >= 2:
+            if _kinds().get(best) == 'stock' and _content_chars(window + ahead) >= 2:
                 best = None                             # 民警9名、辅警18名: this item names its own noun; only a shared verb (评选 …) carries over
     if best is None and u in UNIT_DEFAULTS: best, score = UNIT_DEFAULTS[u]
     if best is not None and (_PER.search(window) or _PER.search(clause)) and not (best == 'households_per_grid' and _PER_OK.search(window)):

@@ -264,7 +264,8 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         return None if v is None else _fixed(v, 'ordinal', a - 1, b)
     if len(s) == 4 and t.startswith('年', b) and all(c in _YEAR_DIGITS for c in s):    # 二〇二三年: a year, digit by digit
         y = ''.join(_YEAR_DIGITS[c] for c in s)
-        return dict(value=float(y), lower=float(y), upper=float(y), qualifier='exact', is_percent=False, unit='年', kind='year', date=y, damaged=False), a, b + 1
+        f, a, b = _fixed(float(y), 'year', a, b + 1)
+        return dict(f, unit='年', date=y), a, b
     if t[b:b + 1] in ('是', '级'):
         v = _cn_value(s)
         return None if v is None else _fixed(v, 'ordinal' if t[b] == '是' else 'label', a, b + 1)
@@ -356,8 +357,7 @@ LATIN_WINDOW = 30
 "How far from a figure (in characters) the nearest letter on each side is looked for, to tell whether it stands in a passage of Latin script."
 
 def _script_marks(t: str):
-    "Per character, the position and script of the nearest letter before and after it (Latin or CJK), or None without a run of three Latin letters."
-    if not _LATIN_RUN.search(t): return None
+    "Per character, the position and script of the nearest letter before and after it (Latin or CJK); `_columns` asks only when `t` has a run of three Latin letters."
     u = np.frombuffer(t.encode('utf-32-le'), np.uint32)
     low = u | 32
     latin = (low >= 97) & (low <= 122)
