@@ -170,12 +170,13 @@ def language(text: str) -> tuple: # (language 'zh' / 'mixed' / 'other' / 'none',
 _GAZETTEER = None
 
 def _gazetteer():
-    "jionlp.parse_location, imported once per process (its banner silenced), or False when the extra is not installed."
+    "jionlp.parse_location, imported and its tables loaded once per process (its banner silenced), or False when the extra is not installed."
     global _GAZETTEER
     if _GAZETTEER is None:
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 import jionlp
+                jionlp.parse_location('')                 # loads its tables now: their reading takes 60 MB for a moment
             _GAZETTEER = jionlp.parse_location
         except Exception: _GAZETTEER = False
     return _GAZETTEER
@@ -186,6 +187,42 @@ def place_chain(text: str, # Normalised (Simplified) text: title and head of the
     best = max((m.group() for m in _CHAIN.finditer(text)), key=len, default=None)
     return best
 
+_ADMIN_LINE = re.compile(rb'^(\t{0,2})([^\t\r\n]+)\t\d+\t', re.M)   # a province, city or county line: name, code, short name
+
+@lru_cache(maxsize=1)
+def _county_blocks() -> tuple:
+    "(JioNLP's list of divisions, {(province, city, county): (start, end)}): where each county's towns and villages are in that file, found once."
+    path = Path(sys.modules['jionlp'].__file__).parent / 'dictionary' / 'china_location.txt'
+    try: data = path.read_bytes()
+    except OSError: return path, {}
+    blocks, names, last = {}, ['', '', ''], None
+    for m in _ADMIN_LINE.finditer(data):
+        if last: blocks[last[0]] = (last[1], m.start())
+        depth = len(m.group(1)); names[depth:] = [m.group(2).decode('utf-8'), '', ''][:3 - depth]
+        last = (tuple(names), m.end()) if depth == 2 else None
+    if last: blocks[last[0]] = (last[1], len(data))
+    return path, blocks
+
+@lru_cache(maxsize=4096)
+def _towns(province: str, city: str, county: str) -> dict:
+    "{town: [villages]} of one county, in the list's order, read from that county's lines only."
+    path, blocks = _county_blocks()
+    if (province, city, county) not in blocks: return {}
+    start, end = blocks[province, city, county]
+    with open(path, 'rb') as f: f.seek(start); lines = f.read(end - start).decode('utf-8').splitlines()
+    towns, town = {}, None
+    for line in lines:
+        if line.startswith('\t\t\t\t') and town is not None: towns[town].append(line.strip())
+        elif line.startswith('\t\t\t'): town = line.strip(); towns[town] = []
+    return towns
+
+def _town_village(r: dict) -> tuple:
+    "The first town of the county printed in the gazetteer's unread rest of the chain, then the first of its villages: JioNLP's own rule for its fifth level."
+    towns = _towns(r.get('province') or '', r.get('city') or '省直辖行政区划', r.get('county') or '市直辖行政区划')   # JioNLP's names for a missing level
+    rest = r.get('detail') or ''
+    town = next((t for t in towns if t in rest), None)
+    return town, next((v for v in towns[town] if v in rest), None) if town else None
+
 @lru_cache(maxsize=65536)
 def _places(chain):
     out = dict.fromkeys(PLACE_COLUMNS)
@@ -193,8 +230,9 @@ def _places(chain):
     if not chain: return out | {'place_method': 'no place named'}
     if not parse: return out | {'place_method': 'gazetteer not installed (pip install "govmodels[places]")'}
     try:
-        with contextlib.redirect_stdout(io.StringIO()): r = parse(chain, town_village=True, change2new=True)
+        with contextlib.redirect_stdout(io.StringIO()): r = parse(chain, town_village=False, change2new=True)
     except Exception: return out | {'place_method': 'gazetteer failed on this text'}
+    r['town'], r['village'] = _town_village(r)
     out.update({k: r.get(k) or None for k in PLACE_COLUMNS})
     return out | {'place_method': f'jionlp {getattr(sys.modules.get("jionlp"), "__version__", "")}'.strip()}
 
@@ -331,6 +369,7 @@ def extract_batch(batch: dict, # From `batches`
 # %% ../nbs/18_corpus.ipynb #72b21304
 def _local(stream, csv_text):
     "One process: each batch in parts of `PART_ROWS` rows, so that memory stays bounded whatever one document holds."
+    _gazetteer()                      # loaded before the first file is read: its one-off 60 MB never stacks on a huge article
     for b in stream:
         nbytes = b['nbytes']
         for c, d in _batch_parts(b, csv_text, PART_ROWS):
