@@ -93,10 +93,10 @@ RULES = [
     ('residents_commended', r'好婆媳|评选|好人|先进典型|典型', PEOPLE, 0.8),
     # development
     ('industry_output', r'产值', ('元', '亿元', '万元'), 0.9),
-    ('income_gain_per_capita', r'人均增收|人均', ('元',), 0.85),                 # not a village's 年均增收
+    ('income_gain_per_capita', r'人均增收|人均\S{0,2}增', ('元',), 0.85),       # not a village's 年均增收, not 人均可支配收入 (a level)
     # design
     ('named_elements', r'圈子|(?<!生活|服务)圈|载体|平台|品牌', ('个', '大'), 0.6),   # not 项目 (服务项目190个), not 生活圈 (15分钟生活圈: places)
-    ('years_running', r'已经|已有|成立|以来|有$', ('年',), 0.5),                # 有 just before the figure (已有8年), not 一年有…
+    ('years_running', r'运行|走过|成立|已有|有$', ('年',), 0.5),               # 有 just before the figure (已有8年), not 一年有…; not 以来/已经/连续 (已经连续三年没有…)
 ]
 "(indicator, keyword pattern, measure words it goes with, weight[, a pattern the clause before must also hold]): the lexicon."
 
@@ -142,14 +142,24 @@ _LAST_MAJOR = re.compile(r'.*[,，;；:：。]', re.S)
 _BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对')
 _OPEN_PAREN = re.compile(r'[（(][^）)]*$')                             # （热线受理4173件，网络受理44件: inside a parenthesis, a part
 _PART = re.compile('其中|' + _OPEN_PAREN.pattern)                     # 其中咨询类186件, （热线受理4173件: a part of the figure before
-_SUBSET = re.compile(r'中(?:[，,]|[^，,。；;\d]{0,12}的)?(?:有|共有)?$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件: a subset
+_SUBSET = re.compile(r'中[，,]?(?:[^，,。；;\d]{0,12}的)?(?:有|共有)?$|的有$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件; 组织中，已建立党组织的有346个: a subset
 _COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美')              # 优秀网格员1200名: those commended, not all of them
-_WORKS = re.compile(r'改造|整治')                                       # 改造老旧小区106个: works done, not how many there are (新建改建 … 中心 are built)
-_FOUND = re.compile(r'发现|督办|整改|清理|查处|回访')                  # 发现问题1260个, 回访诉求1028件: found by officials or called back, not requests received
+_WORKS = re.compile(r'改造|整治|发展')                                  # 改造老旧小区106个, 发展党员126名: works done or members admitted, not how many there are (新建改建 … 中心 are built)
+_FOUND = re.compile(r'发现|督办|整改|整治|清理|查处|回访')             # 发现问题1260个, 回访诉求1028件, 整治…问题: found or tackled by officials, or called back, not requests received
 _DIGIT = re.compile(r'\d')                                              # where a list item's own figure begins
 _HISTORY = re.compile(r'的?历史')                                        # 近200年历史: the age of a place, not of the model
 _DURATION = re.compile(r'年头|月|小时|星期|工作日|季度')                 # 七个年头: 个 counts units of time
 _PETITION = re.compile(r'信访|(?<!零)上访|积案')                         # 化解信访积案146件: petitions, not the disputes of the codebook (零上访 is a slogan)
+_MAJOR = re.compile(r'[,，;；:：。]')
+_ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|联户|联系|承诺|队员|在职|帮扶|活跃|干部')   # 在职党员到社区报到, 党员编入网格: members taking part; else all members (覆盖党员2400多名)
+_PARTNERED = re.compile(r'驻区|驻市|共建|结对|报到|联建|兼职|统筹|对接|后援')   # 与社区结对共建, 到社区报到, 作为后援单位…对接: partners; not 涉及的36个单位, 整合…7个部门力量
+_LAW = re.compile(r'法|宣传|讲座')                                         # 普法 … 受教育群众: the reach of legal education, not 覆盖城乡居民
+_TOPIC = re.compile(r'涉及|关于')                                           # 受理涉及老旧小区的诉求1460件: the requests on one topic, a part
+_DAILY = re.compile(r'日均|月均')                                           # 日均受理诉求约5800件: an average, not a total
+_STAGES = re.compile(r'解决|办结|处置|处理|受理|收到|接到|收集|转办|交办')   # the last verb before 问题 says which stage it counts (解决小区停车、绿化等问题186件)
+_STAGE_OF = {'解决': 'issues_solved', '办结': 'issues_closed', '处置': 'issues_handled', '处理': 'issues_handled'}
+_WITH = re.compile(r'的小区')                                               # 成立业主委员会的小区17个: the complexes that have something, a part
+_STORY = re.compile(r'[他她]\S{0,3}[说帮]|这些年|过去(?!.*(?:现在|如今))')   # 这些年他帮邻居调解了…100多起, 过去村里一年有二三十起: a story, not the place's figure (过去…现在: now is)
 _OTHER_NOUN = re.compile(r'街道|乡镇|镇街|[镇乡县区市省](?![级委直属内镇乡县区市省村])')   # 18个街道: a place the codebook does not count here (not 县乡河长办: tiers before a noun)
 @lru_cache(maxsize=1)
 def _kinds() -> dict:
@@ -225,6 +235,12 @@ def suggest_indicator(before: str, # Text of the clause before the figure
             if _kinds().get(best) == 'stock' and _content_chars(window + ahead) >= 2:
                 best = None                             # 民警9名、辅警18名: this item names its own noun; only a shared verb (评选 …) carries over
     if best is None and u in UNIT_DEFAULTS: best, score = UNIT_DEFAULTS[u]
+    tail = after[:(m.start() if (m := _MAJOR.search(after)) else 20)]          # the rest of this figure's clause
+    if best == 'party_members_engaged' and not _ENGAGED.search(window + tail): best = 'party_members'
+    if best == 'issues_received' and (v := _STAGES.findall(clause)) and v[-1] in _STAGE_OF: best = _STAGE_OF[v[-1]]
+    if best is not None and (_DAILY.search(window) or (_STORY.search(before) and _kinds().get(best) != 'rate')): return None, 0.0
+    if (best == 'partner_units' and not _PARTNERED.search(clause + tail)) or (best == 'legal_reach' and not _LAW.search(before)) \
+       or (best == 'issues_received' and _TOPIC.search(window)) or (best == 'residential_complexes' and _WITH.search(window)): return None, 0.0
     if best is not None and (_PER.search(window) or _PER.search(clause)) and not (best == 'households_per_grid' and _PER_OK.search(window)):
         return None, 0.0                                    # 每名干部联系30户, 每月召开一次: a figure per unit or per period, not a total
     if best in ('households', 'population') and _BENEFIT.search(window): return None, 0.0   # 惠及居民6800余户: those served, not those living there

@@ -130,11 +130,12 @@ normalize = renamed(normalize_text, 'govmodels.text.normalize')      # not in __
 # %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
-         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '盏', '本', '部', '把', '分')
+         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '盏', '本', '部', '把', '封', '瓶', '袋', '顿', '班', '分')
 "Measure words and units recognised after a number, longest first."
 
 COUNT_UNITS = frozenset(('人次', '场次', '户次', '件次', '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场',
-                         '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '轮', '顶', '台', '盏', '本', '部', '把'))
+                         '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '轮', '顶', '台', '盏', '本', '部', '把',
+                         '封', '瓶', '袋', '顿', '班'))
 "The measure words of `UNITS` that count whole things: a figure with one of them and a fraction (6.1个网格) is flagged."
 
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
@@ -165,9 +166,13 @@ _NAME_UNITS = {'台', '间', '道'}        # measure words that also make place 
 _PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('突破', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
              ('至少', '逾'), ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))   # longest first: 不超过 before 超过
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
+_AT_LEAST_APART = re.compile(r'至少[^，,。；;！？!?\d]{1,6}$')          # 每周至少走访农户20户: 至少 governs the figure a verb later
+_WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内: at most (not 12项内容)
+_DURATION_UNITS = frozenset(('天', '小时', '分钟', '周', '年'))
+_CLAUSE_START = set('，,。；;：:！？!?\n“"')
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
-            '一片', '一双', '千条', '万家', '千家', '百家', '万众', '千方', '千万家'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
+            '一片', '一班', '千条', '万家', '千家', '百家', '万众', '千方', '千万家'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
 _EXPONENT = {'万': 'e4', '亿': 'e8', None: ''}      # 1.36万 is float('1.36e4') = 13600: 1.36 * 1e4 would be 13600.000000000002
 
 _BARE = {'十': 10.0, '百': 100.0, '千': 1000.0, '万': 1e4, '亿': 1e8}
@@ -239,6 +244,8 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
         return dict(f, flag='too long to be a figure (beyond the range of a number)'), a, b
     q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
+    if suf is None and not pct and (w := _WITHIN.match(t, b)) and (w['u'] or unit in _DURATION_UNITS) and (w['u'] != '日' or unit is None):
+        suf, b, unit = '以内', w.end(), w['u'] or unit
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
         if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
     if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下', '以内'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
@@ -281,7 +288,12 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if t.startswith('成', b) and s in _SMALL and not t.startswith('成不变', b):       # 八成: tenths, a round share (七成五 is not read)
         suf = '以上' if t.startswith('以上', b + 1) else None
         return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
+    if (s == '一' and t.startswith('半', b)) or ((w := _WITHIN.match(t, b)) and w['u'] == '日'):   # 一半: a share; 三日内: at most three days
+        half = t.startswith('半', b)
+        v = 50.0 if half else _cn_value(s)
+        return None if v is None else _finish(v, None, None if half else '日', half, None if half else '以内', None, marker, a - plen, b + 1 if half else w.end())
     x = _CN_AFTER.match(t, b)
+    if s == '一' and x is not None and (t[a - 1:a] == '每' or (x['unit'] == '位' and (a == 0 or t[a - 1] in _CLAUSE_START))): return None   # 每一条 (each), 一位老党员 (an)
     if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
     few = s.endswith('几')
@@ -293,10 +305,12 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         return _fixed(v1, 'label', a, x.end())
     if t[x.end():x.end() + 1] in _PLACE_AFTER and x['unit'] in _NAME_UNITS:          # 九台村, 二道街: a name, not 9 machines
         return _fixed(v1, 'label', a, x.end())
-    suf = x['suf']
+    suf, end, unit = x['suf'], x.end(), x['unit']
+    if suf is None and (w := _WITHIN.match(t, end)) and (w['u'] in ('工作日', '月') or (w['u'] is None and unit in _DURATION_UNITS)):
+        suf, end, unit = '以内', w.end(), w['u'] or unit
     q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
     if s in ('万', '千', '百') and not q and not marker: marker = '约'        # a round figure: 万名
-    return _finish(float(v1), None if v2 is None else float(v2), x['unit'], False, suf, q, marker, a - plen, x.end())
+    return _finish(float(v1), None if v2 is None else float(v2), unit, False, suf, q, marker, a - plen, end)
 
 # %% ../nbs/04_text.ipynb #3b695b83
 def _read(t: str, m) -> tuple|None:
@@ -304,6 +318,7 @@ def _read(t: str, m) -> tuple|None:
     a, b = m.span()
     if m['date']: return _read_date(m), a, b
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
+    if marker is None and t.find('至少', max(0, a - 8), a) >= 0 and _AT_LEAST_APART.search(t, max(0, a - 8), a): marker = '逾'
     if m['ar'] is None: r = _read_cn(t, m['cn'], a, b, marker, plen)
     else: r = _read_ar(t, m, a, b, marker, plen)
     if r is not None and r[0]['kind'] == 'quantity' and r[0]['qualifier'] == 'exact' and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
