@@ -130,12 +130,12 @@ normalize = renamed(normalize_text, 'govmodels.text.normalize')      # not in __
 # %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
-         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '盏', '本', '部', '把', '封', '瓶', '袋', '顿', '班', '分')
+         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '盏', '本', '部', '把', '封', '瓶', '袋', '顿', '班', '张', '桶', '趟', '斤', '圈', '口', '分')
 "Measure words and units recognised after a number, longest first."
 
 COUNT_UNITS = frozenset(('人次', '场次', '户次', '件次', '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场',
                          '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '轮', '顶', '台', '盏', '本', '部', '把',
-                         '封', '瓶', '袋', '顿', '班'))
+                         '封', '瓶', '袋', '顿', '班', '张', '桶', '趟', '圈', '口'))
 "The measure words of `UNITS` that count whole things: a figure with one of them and a fraction (6.1个网格) is flagged."
 
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
@@ -169,10 +169,11 @@ _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _AT_LEAST_APART = re.compile(r'至少[^，,。；;！？!?\d]{1,6}$')          # 每周至少走访农户20户: 至少 governs the figure a verb later
 _WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内: at most (not 12项内容)
 _DURATION_UNITS = frozenset(('天', '小时', '分钟', '周', '年'))
+_CN_RANGE = re.compile(rf'[到至](?P<n>[{_CN_DIGITS_ONLY}]+)')                # 一到两名, 三至五个: a range in Chinese numerals
 _CLAUSE_START = set('，,。；;：:！？!?\n“"')
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
-            '一片', '一班', '千条', '万家', '千家', '百家', '万众', '千方', '千万家'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
+            '一片', '一班', '一张', '千条', '万家', '千家', '百家', '万众', '千方', '千万家'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
 _EXPONENT = {'万': 'e4', '亿': 'e8', None: ''}      # 1.36万 is float('1.36e4') = 13600: 1.36 * 1e4 would be 13600.000000000002
 
 _BARE = {'十': 10.0, '百': 100.0, '千': 1000.0, '万': 1e4, '亿': 1e8}
@@ -188,11 +189,17 @@ def _cn_value(s: str) -> float|None:
     return None
 
 # %% ../nbs/04_text.ipynb #e9ee75b8
+_WORD_ENDS = {'约': ('规民约', '公约', '条约', '契约', '预约', '制约', '节约', '邀约', '合约', '签约', '履约', '违约', '守约'),
+               '近': ('附近', '邻近', '靠近', '最近', '就近', '临近', '亲近', '贴近')}   # 村规民约286部, 附近800多户: the end of a word, not a qualifier (居民约5.6万户 is one)
+
 def _prefix(t: str, i: int, chinese: bool=False) -> tuple:
-    "The qualifying word just before position i, as (marker, length), or (None, 0); 上 (上千, 上万) only before Chinese numerals."
+    "The qualifying word just before position i, as (marker, length), or (None, 0); 上 only before 十百千万 (上百名, 上千户; not 坐上一个小时)."
     if not i or t[i - 1] not in _PREFIX_LAST: return None, 0        # fast path: most figures have no prefix
     for word, marker in _PREFIXES:
-        if i >= len(word) and t.startswith(word, i - len(word)) and (word != '上' or chinese): return marker, len(word)
+        if i >= len(word) and t.startswith(word, i - len(word)):
+            if word == '上' and not (chinese and t[i] in '十百千万'): continue
+            if any(t.startswith(w, i - len(w)) for w in _WORD_ENDS.get(word, ()) if i >= len(w)): continue
+            return marker, len(word)
     return None, 0
 
 # %% ../nbs/04_text.ipynb #e7a93e37
@@ -292,6 +299,8 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         half = t.startswith('半', b)
         v = 50.0 if half else _cn_value(s)
         return None if v is None else _finish(v, None, None if half else '日', half, None if half else '以内', None, marker, a - plen, b + 1 if half else w.end())
+    if (r := _CN_RANGE.match(t, b)) and (y := _CN_AFTER.match(t, r.end())) and (v1 := _cn_value(s)) is not None and (v2 := _cn_value(r['n'])) is not None and v2 > v1:
+        return _finish(v1, v2, y['unit'], False, y['suf'], None, marker, a - plen, y.end())
     x = _CN_AFTER.match(t, b)
     if s == '一' and x is not None and (t[a - 1:a] == '每' or (x['unit'] == '位' and (a == 0 or t[a - 1] in _CLAUSE_START))): return None   # 每一条 (each), 一位老党员 (an)
     if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
@@ -382,9 +391,11 @@ def _script_marks(t: str):
     after = np.minimum.accumulate(np.where(letter, pos, len(u))[::-1])[::-1]  # first letter at or after
     return before, after, latin
 
+_CJK_CHAR = re.compile(r'[\u3400-\u9fff]')
+
 def _in_latin(t: str, marks, a: int, b: int) -> bool:
     "Whether the nearest letters on both sides of the figure at [a, b) are Latin (one side may have none within `LATIN_WINDOW`)."
-    if (a and '\u3400' <= t[a - 1] <= '\u9fff') or (b < len(t) and '\u3400' <= t[b] <= '\u9fff'): return False   # a Chinese neighbour: the nearest letter is not Latin
+    if (a and '\u3400' <= t[a - 1] <= '\u9fff') or (b < len(t) and '\u3400' <= t[b] <= '\u9fff') or _CJK_CHAR.search(t, a, b): return False   # a Chinese neighbour or unit (APP 28.6万人次): not Latin
     if not marks: marks.append(_script_marks(t))             # `marks`: [] until a figure first needs them, then [(before, after, latin)]
     before, after, latin = marks[0]
     left = before[a - 1] if a > 0 else -1
