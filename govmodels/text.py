@@ -13,6 +13,7 @@ __all__ = ['UNITS', 'COUNT_UNITS', 'CANDIDATE_COLUMNS', 'KINDS', 'SENTENCE_WINDO
 import math, re, unicodedata, bisect, operator
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -170,6 +171,13 @@ _AT_LEAST_APART = re.compile(r'至少[^，,。；;！？!?\d]{1,6}$')          #
 _WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内: at most (not 12项内容)
 _DURATION_UNITS = frozenset(('天', '小时', '分钟', '周', '年'))
 _CN_RANGE = re.compile(rf'[到至](?P<n>[{_CN_DIGITS_ONLY}]+)')                # 一到两名, 三至五个: a range in Chinese numerals
+_IDIOMS = frozenset(w for w in (resources.files('govmodels') / 'numeral_idioms.txt').read_text(encoding='utf-8').splitlines() if w and not w.startswith('#'))
+"Idioms holding a Chinese numeral (from JioNLP's idiom dictionary, written by tools/idioms.py)."
+_IDIOM_LENGTHS = (3, 4, 5)              # 98% of them; longer ones hold a shorter one or no numeral run a figure could start
+
+def _in_idiom(t: str, a: int, b: int) -> bool:
+    "Whether the numerals at [a, b) lie inside an idiom of `numeral_idioms.txt` (千家万户, 三番五次): a word, not a figure."
+    return any(t[s:s + n] in _IDIOMS for n in _IDIOM_LENGTHS for s in range(max(0, b - n), a + 1))
 _CLAUSE_START = set('，,。；;：:！？!?\n“"')
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
@@ -273,6 +281,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
 # %% ../nbs/04_text.ipynb #d6cf6bce
 def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     "Chinese numerals: 三个, 百余名, 一两名 (a range), 八成 and 六分之一 (shares), 第三 and 一是 (ordinals), 十九大, 二星, 十佳, 十八连冠 and 九台村 (labels)."
+    if _in_idiom(t, a, b): return None
     if t[a - 1:a] == '第':
         v = _cn_value(s)
         return None if v is None else _fixed(v, 'ordinal', a - 1, b)

@@ -28,12 +28,13 @@ def test_wheel_ships_the_data_and_loads_outside_the_checkout(tmp_path):
     r = subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps', '--target', str(site), str(wheel)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    code = ("import govmodels, govmodels.data as d; ds = d.load(); "
-            "print(govmodels.__file__); print(d.bundled_path()); print(len(ds.observations))")
+    code = ("import govmodels, govmodels.data as d, govmodels.text as t; ds = d.load(); "
+            "print(govmodels.__file__); print(d.bundled_path()); print(len(ds.observations)); print(len(t._IDIOMS))")
     env = {**os.environ, 'PYTHONPATH': str(site)}
     r = subprocess.run([sys.executable, '-c', code], cwd=work, env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    mod_file, data_dir, n = r.stdout.split('\n')[:3]
+    mod_file, data_dir, n, idioms = r.stdout.split('\n')[:4]
+    assert int(idioms) > 2000                                   # the idiom list is package data too
     assert mod_file.startswith(str(site)) and data_dir.startswith(str(site)), r.stdout
     assert Path(data_dir).name == 'bundled'
     assert int(n) == len(load().observations)
