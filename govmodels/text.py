@@ -174,9 +174,12 @@ _CN_RANGE = re.compile(rf'[到至](?P<n>[{_CN_DIGITS_ONLY}]+)')                #
 _IDIOMS = frozenset(w for w in (resources.files('govmodels') / 'numeral_idioms.txt').read_text(encoding='utf-8').splitlines() if w and not w.startswith('#'))
 "Idioms holding a Chinese numeral (from JioNLP's idiom dictionary, written by tools/idioms.py)."
 _IDIOM_LENGTHS = (3, 4, 5)              # 98% of them; longer ones hold a shorter one or no numeral run a figure could start
+_IDIOM_PAIRS = frozenset(w[i:i + 2] for w in _IDIOMS if len(w) in _IDIOM_LENGTHS for i in range(len(w) - 1))
 
 def _in_idiom(t: str, a: int, b: int) -> bool:
     "Whether the numerals at [a, b) lie inside an idiom of `numeral_idioms.txt` (千家万户, 三番五次): a word, not a figure."
+    if t[a:b] in _IDIOMS: return True                                        # 三三两两: the run is the idiom
+    if t[a - 1:a + 1] not in _IDIOM_PAIRS and t[b - 1:b + 1] not in _IDIOM_PAIRS: return False   # an idiom longer than the run holds one of its neighbours
     return any(t[s:s + n] in _IDIOMS for n in _IDIOM_LENGTHS for s in range(max(0, b - n), a + 1))
 _CLAUSE_START = set('，,。；;：:！？!?\n“"')
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
@@ -281,7 +284,6 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
 # %% ../nbs/04_text.ipynb #d6cf6bce
 def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     "Chinese numerals: 三个, 百余名, 一两名 (a range), 八成 and 六分之一 (shares), 第三 and 一是 (ordinals), 十九大, 二星, 十佳, 十八连冠 and 九台村 (labels)."
-    if _in_idiom(t, a, b): return None
     if t[a - 1:a] == '第':
         v = _cn_value(s)
         return None if v is None else _fixed(v, 'ordinal', a - 1, b)
@@ -311,6 +313,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if (r := _CN_RANGE.match(t, b)) and (y := _CN_AFTER.match(t, r.end())) and (v1 := _cn_value(s)) is not None and (v2 := _cn_value(r['n'])) is not None and v2 > v1:
         return _finish(v1, v2, y['unit'], False, y['suf'], None, marker, a - plen, y.end())
     x = _CN_AFTER.match(t, b)
+    if x is None or _in_idiom(t, a, b): return None                                  # no measure word, or inside an idiom (千家万户, 三番五次)
     if s == '一' and x is not None and (t[a - 1:a] == '每' or (x['unit'] == '位' and (a == 0 or t[a - 1] in _CLAUSE_START))): return None   # 每一条 (each), 一位老党员 (an)
     if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
