@@ -22,21 +22,21 @@ RULES = [
     # rates (percent)
     ('closure_rate', r'办结率|结案率|办理率', ('%',), 0.95),
     ('dispute_resolution_rate', r'化解率|调解成功率|调处率|成功率', ('%',), 0.95),
-    ('fee_collection_rate', r'收缴率|缴费率|收费率', ('%',), 0.95),
+    ('fee_collection_rate', r'收缴率|缴费率|收费率|物业费收缴', ('%',), 0.95),
     ('satisfaction_rate', r'(?<!不)满意率|(?<!不)满意度', ('%',), 0.95),                  # not 不满意率
     ('party_org_coverage', r'党\S{0,4}覆盖率', ('%',), 0.9),
     # grids and staff
     ('party_central_households', r'党员中心户|中心户', ('户',), 1.0),
-    ('households_per_grid', r'网格|每格', ('户',), 1.0),                            # 每格10至15户: per grid
+    ('households_per_grid', r'网格(?!员)|每格', ('户',), 1.0),                      # 每格10至15户: per grid; not 网格员…走访了1163户
     ('grid_workers', r'网格员|网格长', PEOPLE + ('个',), 0.9),
     ('grids', r'网格单元|网格', ('个',), 0.8),
     ('building_heads', r'楼栋长', PEOPLE, 0.9),
     ('civic_river_chiefs', r'民间河长', PEOPLE, 0.95),
-    ('river_chiefs', r'河长|河道警长', PEOPLE, 0.85),
+    ('river_chiefs', r'河长|河湖长|河道警长', PEOPLE, 0.85),
     ('support_staff', r'办事员|保洁员|坐席员', PEOPLE, 0.9),
     ('mediators', r'调解员', PEOPLE, 0.9),
     ('police_officers', r'民警|警员', PEOPLE, 0.9),                             # not 辅警 (auxiliaries)
-    ('river_chief_offices', r'河长办', ('个',), 0.9),
+    ('river_chief_offices', r'河长办|河湖?长制工作机构', ('个',), 0.9),
     ('rivers', r'河流|河道', ('条',), 0.85),
     ('reservoirs', r'水库', ('座',), 0.9),
     ('river_patrols', r'巡河', ('人次', '次'), 0.9),
@@ -49,7 +49,7 @@ RULES = [
     ('party_members', r'在册党员|流动党员|党员总数|有党员', PEOPLE, 0.85),
     ('party_members_engaged', r'党员', PEOPLE, 0.8),
     ('service_stations', r'党群服务站|党群服务中心|党群之家|(?<!养老)服务站|服务点|矛调中心|矛调工作站|调解室|驿站', ('个',), 0.85),   # not 养老服务站 (elderly care)
-    ('property_firms', r'物业企业|物业公司', ('家',), 0.9),
+    ('property_firms', r'物业(?:服务)?企业|物业公司', ('家',), 0.9),
     ('partner_units', r'部门|单位', ('个', '家'), 0.6),
     # participation
     ('volunteers', r'志愿者', PEOPLE + ('个',), 0.85),
@@ -58,7 +58,8 @@ RULES = [
     ('social_organisations', r'社会组织|社工机构|社工组织', ('家', '个'), 0.9),
     ('partner_businesses', r'商家|店铺|企业', ('家',), 0.7),
     # place
-    ('population', r'常住人口|(?<!流动)人口', PEOPLE + ('万人',), 0.9),            # not 流动人口 (those not living there)
+    ('population', r'常住人口|(?<!流动)人口', PEOPLE + ('万人',), 0.9),
+    ('population', r'人', ('口',), 0.9),                                        # 全村1420口人 (not 三口之家)            # not 流动人口 (those not living there)
     ('population', r'居民', PEOPLE, 0.65),
     ('area_km2', r'面积|辖区', ('平方公里',), 0.9),
     ('communities', r'(?<!村[（(])社区|居委会', ('个',), 0.75),                  # not 村（社区）: villages and communities together
@@ -69,27 +70,27 @@ RULES = [
     ('households', r'居民|住户|人家|户', ('户',), 0.6),
     # issues
     ('whistles_handled', r'哨', ('个',), 0.85),
-    ('messages_handled', r'信息', ('条',), 0.85),
-    ('livelihood_projects', r'民生实事', ('件', '个', '项'), 0.9),
-    ('issues_received', r'问题|诉求|反馈|反映|收到|受理|上报|转办|交办|工单|派单|接单|说事', ('条', '件', '件次', '个'), 0.75),
+    ('messages_handled', r'信息|民情|民意(?!见)', ('条',), 0.85),
+    ('livelihood_projects', r'民生微?实事', ('件', '个', '项'), 0.9),
+    ('issues_received', r'问题|诉求|反馈|反映|收到|受理|上报|转办|交办|工单|派单|接单|说事|来信', ('条', '件', '件次', '个', '封'), 0.75),
     ('issues_closed', r'办结', ('件', '个', '条'), 0.85),
     ('issues_solved', r'解决', ('件', '个', '条'), 0.82),
     ('issues_handled', r'处置|处理', ('件', '个', '条'), 0.8),
-    ('disputes_resolved', r'成功化解|化解成功|调解成功|成功调解|调处成功', ('起', '件'), 0.95),
+    ('disputes_resolved', r'成功化解|化解成功|调解成功|成功调解|调处成功|成功调处', ('起', '件'), 0.95),
     ('disputes_resolved', r'(?<!排查)化解', ('起', '件'), 0.96),        # 化解矛盾纠纷387起; not 排查化解 (taken up)
     ('disputes_handled', r'矛盾纠纷|纠纷', ('起', '件'), 0.9),
     ('hazards_identified', r'隐患', ('条', '处', '个', '件'), 0.9),
     # services and meetings
     ('meetings_held', r'恳谈会|分析会|议事会|会', ('场次', '场', '次'), 0.8),
     ('service_activities', r'活动|服务|行动', ('场次', '场', '次'), 0.75),
-    ('meals_delivered', r'送餐', ('份',), 0.9),
+    ('meals_delivered', r'送餐|午餐|助餐', ('份',), 0.9),
     ('whistle_stations_built', r'哨|驿站', ('个',), 0.9, r'新建'),
     # rule of law and virtue
     ('legal_leaflets', r'宣传单|宣传资料|资料', ('份',), 0.9),
     ('legal_events', r'宣传活动|法治宣传|讲座|法律|送法|普法', ('期', '场', '场次', '次'), 0.85),
-    ('legal_reach', r'覆盖群众|受教育|覆盖', PEOPLE, 0.8),
+    ('legal_reach', r'覆盖群众|受教育|覆盖', PEOPLE + ('人次',), 0.8),
     ('app_downloads', r'APP|App|app|下载', ('人次', '次'), 0.9),
-    ('households_commended', r'星级户|文明户|五好家庭|家庭|评选|评出|评为', ('户',), 0.8),
+    ('households_commended', r'星级户|文明户|五好家庭|文明家庭|最美家庭|红榜|评选|评出|评为', ('户',), 0.8),   # not a bare 家庭 (给146户困难家庭送去)
     ('residents_commended', r'好婆媳|评选|好人|先进典型|典型', PEOPLE, 0.8),
     # development
     ('industry_output', r'产值', ('元', '亿元', '万元'), 0.9),
@@ -139,7 +140,7 @@ _SEPARATORS = re.compile(r'[、,，;；:：]')
 _LAST_SEPARATOR = re.compile(r'.*[、,，;；:：]', re.S)               # match(...).end(): just after the last separator
 _PERCENT = re.compile(r'%|成')
 _LAST_MAJOR = re.compile(r'.*[,，;；:：。]', re.S)
-_BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对')
+_BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对|覆盖|走访|参与|参加')   # 覆盖居民3.8万户, 走访了1163户, 参与的农户: some households, not how many live there
 _OPEN_PAREN = re.compile(r'[（(][^）)]*$')                             # （热线受理4173件，网络受理44件: inside a parenthesis, a part
 _PART = re.compile('其中|' + _OPEN_PAREN.pattern)                     # 其中咨询类186件, （热线受理4173件: a part of the figure before
 _SUBSET = re.compile(r'中[，,]?(?:[^，,。；;\d]{0,12}的)?(?:已经有|已有|有|共有)?$|的有$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件; 组织中，已建立党组织的有346个: a subset
@@ -149,16 +150,20 @@ _FOUND = re.compile(r'发现|督办|整改|整治|清理|查处|回访')        
 _DIGIT = re.compile(r'\d')                                              # where a list item's own figure begins
 _HISTORY = re.compile(r'的?历史')                                        # 近200年历史: the age of a place, not of the model
 _DURATION = re.compile(r'年头|月|小时|星期|工作日|季度')                 # 七个年头: 个 counts units of time
-_PETITION = re.compile(r'信访|(?<!零)上访|积案')                         # 化解信访积案146件: petitions, not the disputes of the codebook (零上访 is a slogan)
+_PETITION = re.compile(r'信访|(?<!零)上访|积案|初信初访|来信来访|提案|人大代表建议')                         # 化解信访积案146件: petitions, not the disputes of the codebook (零上访 is a slogan)
 _MAJOR = re.compile(r'[,，;；:：。]')
-_ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|联户|联系|承诺|队员|在职|帮扶|活跃|干部')   # 在职党员到社区报到, 党员编入网格: members taking part; else all members (覆盖党员2400多名)
+_ADDED = re.compile(r'新增|新发展|新注册')                                  # 新增注册志愿者8600余名: people added, not how many there are
+_WHISTLE_HANDLED = re.compile(r'处置|报到|到场|响应')                       # 吹哨2130次，部门报到处置2096次: the whistles answered
+_TALKS = re.compile(r'约谈')
+_REPRIMAND = re.compile(r'通报|批评|问责')
+_ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|联户|联系|承诺|队员|在职|帮扶|活跃|干部|上岗|走访')   # 在职党员到社区报到, 党员编入网格: members taking part; else all members (覆盖党员2400多名)
 _PARTNERED = re.compile(r'驻区|驻市|共建|结对|报到|联建|兼职|统筹|对接|后援')   # 与社区结对共建, 到社区报到, 作为后援单位…对接: partners; not 涉及的36个单位, 整合…7个部门力量
 _LAW = re.compile(r'法|宣传|讲座')                                         # 普法 … 受教育群众: the reach of legal education, not 覆盖城乡居民
-_TOPIC = re.compile(r'涉及|关于')                                           # 受理涉及老旧小区的诉求1460件: the requests on one topic, a part
+_TOPIC = re.compile(r'涉及|关于|案件')                                           # 受理涉及老旧小区的诉求1460件: the requests on one topic, a part
 _DAILY = re.compile(r'日均|月均')                                           # 日均受理诉求约5800件: an average, not a total
 _STAGES = re.compile(r'解决|办结|处置|处理|受理|收到|接到|收集|转办|交办')   # the last verb before 问题 says which stage it counts (解决小区停车、绿化等问题186件)
 _STAGE_OF = {'解决': 'issues_solved', '办结': 'issues_closed', '处置': 'issues_handled', '处理': 'issues_handled'}
-_WITH = re.compile(r'的小区')                                               # 成立业主委员会的小区17个: the complexes that have something, a part
+_WITH = re.compile(r'的(?:小区|村)|^在$|在$')                                               # 成立业主委员会的小区17个: the complexes that have something, a part
 _STORY = re.compile(r'[他她]\S{0,3}[说帮]|这些年|过去(?!.*(?:现在|如今))')   # 这些年他帮邻居调解了…100多起, 过去村里一年有二三十起: a story, not the place's figure (过去…现在: now is)
 _OTHER_NOUN = re.compile(r'街道|乡镇|镇街|[镇乡县区市省](?![级委直属内镇乡县区市省村])')   # 18个街道: a place the codebook does not count here (not 县乡河长办: tiers before a noun)
 @lru_cache(maxsize=1)
@@ -239,14 +244,18 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     if best == 'party_members_engaged' and not _ENGAGED.search(window + tail): best = 'party_members'
     if best == 'issues_received' and (v := _STAGES.findall(clause)) and v[-1] in _STAGE_OF: best = _STAGE_OF[v[-1]]
     if best is not None and (_DAILY.search(window) or (_STORY.search(before) and _kinds().get(best) != 'rate')): return None, 0.0
+    if u in ('次', '个', '件') and '吹哨' in before and _WHISTLE_HANDLED.search(window) and best in (None, 'issues_handled', 'issues_received'): best = 'whistles_handled'
+    if best == 'river_chiefs' and _TALKS.search(tail): best = 'accountability_talks'          # 对7名村级河长进行约谈
+    if best == 'party_organisations' and _PARTNERED.search(tail): best = 'partner_units'       # 2300多个机关党组织与村（社区）结对
+    if (best == 'river_chiefs' and _REPRIMAND.search(tail)) or (u in PEOPLE and _ADDED.search(window)): return None, 0.0
     if (best == 'partner_units' and not _PARTNERED.search(clause + tail)) or (best == 'legal_reach' and not _LAW.search(before)) \
-       or (best == 'issues_received' and _TOPIC.search(window)) or (best == 'residential_complexes' and _WITH.search(window)): return None, 0.0
+       or (best == 'issues_received' and _TOPIC.search(window)) or (best in ('residential_complexes', 'villages') and _WITH.search(window)): return None, 0.0
     if best is not None and (_PER.search(window) or _PER.search(clause)) and not (best == 'households_per_grid' and _PER_OK.search(window)):
         return None, 0.0                                    # 每名干部联系30户, 每月召开一次: a figure per unit or per period, not a total
     if best in ('households', 'population') and _BENEFIT.search(window): return None, 0.0   # 惠及居民6800余户: those served, not those living there
     if _kinds().get(best) == 'stock' and (_COMMENDED.search(window) or _WORKS.search(window)): return None, 0.0   # a stock's noun, but some of it
     if best == 'issues_received' and _FOUND.search(window): return None, 0.0   # (发现处置问题 are handled: that stands)
-    if best in ('disputes_handled', 'disputes_resolved', 'dispute_resolution_rate') and _PETITION.search(before, (m := _LAST_MAJOR.match(before, 0, max(0, len(before) - len(clause) - 1))) and m.end() or 0):
+    if best in ('disputes_handled', 'disputes_resolved', 'dispute_resolution_rate', 'closure_rate') and _PETITION.search(before, (m := _LAST_MAJOR.match(before, 0, max(0, len(before) - len(clause) - 1))) and m.end() or 0):
         return None, 0.0                                   # petitions named in this clause or the one before (信访案件12件，已化解11件)
     if (k := before.rfind('其中')) >= 0 and re.search(r'[\d一二两三四五六七八九十百千万]' + re.escape(u), before[k:]): return None, 0.0   # 其中A 178起，B 143起: the parts go on
     if best == 'years_running' and _HISTORY.match(ahead): return None, 0.0

@@ -182,6 +182,8 @@ def _in_idiom(t: str, a: int, b: int) -> bool:
     if t[a - 1:a + 1] not in _IDIOM_PAIRS and t[b - 1:b + 1] not in _IDIOM_PAIRS: return False   # an idiom longer than the run holds one of its neighbours
     return any(t[s:s + n] in _IDIOMS for n in _IDIOM_LENGTHS for s in range(max(0, b - n), a + 1))
 _CLAUSE_START = set('，,。；;：:！？!?\n“"')
+_MINUTE_CIRCLE = re.compile(r'[^，,。；;\d]{0,6}圈')                      # 30分钟服务圈, 15分钟便民生活圈
+_RATE_NAME = re.compile(r'[\u4e00-\u9fff]{1,4}率')                       # 万人成讼率, 万人发案率: a rate per 10,000 people
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
             '一向', '一手', '一心', '一面', '一边', '一头', '一口', '一方', '一下', '一点', '一时', '一流', '一步', '一家',
             '一片', '一班', '一张', '千条', '万家', '千家', '百家', '万众', '千方', '千万家'}                       # idioms: 一片繁荣, 千条线, 万家灯火, 千家万户, 千方百计
@@ -273,7 +275,8 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     joined = a >= 2 and t[a - 1] in ':+×*' and t[a - 2].isdigit()                  # 18:09, 1+3, 7×24; not 队伍:8.5万多个 (a figure after a colon)
     if (t[b:b + 1] and t[b:b + 1] in ':+') or joined or lettered or code or per: return _fixed(v1, 'label', a, b)
     if unit == '分' and a and t[a - 1] in '时点:：':  return _fixed(v1, 'label', a, b)         # 8时30分: a time, not 30 points
-    if unit == '小时' and v1 == 24 and _ROUND_THE_CLOCK.match(t, b): return _fixed(v1, 'label', a, b)   # 24小时值班: a schedule, not a duration
+    if unit == '小时' and v1 == 24 and (_ROUND_THE_CLOCK.match(t, b) or t.endswith('全天', 0, a)): return _fixed(v1, 'label', a, b)   # 24小时值班, 全天24小时: a schedule, not a duration
+    if unit == '分钟' and _MINUTE_CIRCLE.match(t, b): return _fixed(v1, 'label', a, b)   # 30分钟服务圈: a name, as “15分钟生活圈” in quotes
     if unit is None and not pct and x['mult'] is None and not q:
         if _table_cell(t, a, b):                                                    # 38 | in a table: the header says what it counts
             f, a, b = _finish(v1, v2, None, False, None, None, marker, a - plen, b)
@@ -314,7 +317,9 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         return _finish(v1, v2, y['unit'], False, y['suf'], None, marker, a - plen, y.end())
     x = _CN_AFTER.match(t, b)
     if x is None or _in_idiom(t, a, b): return None                                  # no measure word, or inside an idiom (千家万户, 三番五次)
-    if s == '一' and x is not None and (t[a - 1:a] == '每' or (x['unit'] == '位' and (a == 0 or t[a - 1] in _CLAUSE_START))): return None   # 每一条 (each), 一位老党员 (an)
+    if s == '一' and (t[a - 1:a] in ('每', '无') or (x['unit'] == '位' and (a == 0 or t[a - 1] in _CLAUSE_START))): return None   # 每一条 (each), 无一人 (no one), 一位老党员 (an)
+    if s == '一' and len(x['unit']) == 1 and t.startswith('一', x.end()): return None   # 一人一票, 一户一档, 一河一策: a slogan
+    if s == '万' and x['unit'] == '人' and _RATE_NAME.match(t, x.end()): return _fixed(1e4, 'label', a, x.end())   # 万人成讼率: the denominator of a rate
     if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
     few = s.endswith('几')
@@ -342,7 +347,7 @@ def _read(t: str, m) -> tuple|None:
     if marker is None and t.find('至少', max(0, a - 8), a) >= 0 and _AT_LEAST_APART.search(t, max(0, a - 8), a): marker = '逾'
     if m['ar'] is None: r = _read_cn(t, m['cn'], a, b, marker, plen)
     else: r = _read_ar(t, m, a, b, marker, plen)
-    if r is not None and r[0]['kind'] == 'quantity' and r[0]['qualifier'] == 'exact' and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
+    if r is not None and r[0]['kind'] == 'quantity' and (r[0]['qualifier'] == 'exact' or m['cn'] in _BARE) and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
         return _fixed(r[0]['value'], 'label', r[1], r[2])     # “15分钟便民生活圈”, “四个一”工作法: the start of a name (names carry no 左右, 余 …)
     if m['ar'] is None: return r
     if r is not None and (_SPLIT_NEXT.match(t, b) or ((r[0]['unit'] or r[0]['is_percent']) and _SPLIT_BEFORE.search(t, max(0, a - 3), a))):
