@@ -164,7 +164,7 @@ _QUOTED_NAME = re.compile(r'[\u4e00-\u9fff][^“”「」『』"，,。；;！�
 _TITLE_AFTER = set('星佳连强')          # 二星级, 十佳, 十八连冠, 百强: titles and rankings
 _PLACE_AFTER = set('村镇乡屯寨庄堡街社路巷湾')    # the first character of a place suffix: 九台村, 三台镇
 _NAME_UNITS = {'台', '间', '道'}        # measure words that also make place names with a numeral (九台村, 二道街); not 户: 百余户村民 are households
-_PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('突破', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
+_PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('超过了', '逾'), ('最多', '不到'), ('约为', '约'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('突破', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
              ('至少', '逾'), ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))   # longest first: 不超过 before 超过
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _AT_LEAST_APART = re.compile(r'至少[^，,。；;！？!?\d]{1,6}$')          # 每周至少走访农户20户: 至少 governs the figure a verb later
@@ -182,6 +182,7 @@ def _in_idiom(t: str, a: int, b: int) -> bool:
     if t[a - 1:a + 1] not in _IDIOM_PAIRS and t[b - 1:b + 1] not in _IDIOM_PAIRS: return False   # an idiom longer than the run holds one of its neighbours
     return any(t[s:s + n] in _IDIOMS for n in _IDIOM_LENGTHS for s in range(max(0, b - n), a + 1))
 _CLAUSE_START = set('，,。；;：:！？!?\n“"')
+_ARTICLE_BEFORE = set('那这某哪的下另')        # 那一年, 八月的一个傍晚, 下一步: 一 as an article (not 更新一次)
 _MINUTE_CIRCLE = re.compile(r'[^，,。；;\d]{0,6}圈')                      # 30分钟服务圈, 15分钟便民生活圈
 _RATE_NAME = re.compile(r'[\u4e00-\u9fff]{1,4}率')                       # 万人成讼率, 万人发案率: a rate per 10,000 people
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
@@ -318,7 +319,9 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     x = _CN_AFTER.match(t, b)
     if x is None or _in_idiom(t, a, b): return None                                  # no measure word, or inside an idiom (千家万户, 三番五次)
     if s == '一' and (t[a - 1:a] in ('每', '无') or (x['unit'] == '位' and (a == 0 or t[a - 1] in _CLAUSE_START))): return None   # 每一条 (each), 无一人 (no one), 一位老党员 (an)
-    if s == '一' and len(x['unit']) == 1 and t.startswith('一', x.end()): return None   # 一人一票, 一户一档, 一河一策: a slogan
+    if s == '一' and len(x['unit']) == 1 and (t.startswith('一', x.end()) or t.endswith('一' + x['unit'], 0, a)): return None   # 一人一票, 一户一档, 一个一个: a slogan or a repetition
+    if s == '一' and a and (t[a - 1] in _ARTICLE_BEFORE or t.endswith('最后', 0, a)                       # 那一年, 六月的一天, 最后一个周六
+                            or (t[a - 1] == '有' and x['unit'] in ('次', '天')) or (t[a - 1] == '在' and x['unit'] == '次')): return None   # 有一次, 在一次走访中 (not 现在一年): an article, not a count
     if s == '万' and x['unit'] == '人' and _RATE_NAME.match(t, x.end()): return _fixed(1e4, 'label', a, x.end())   # 万人成讼率: the denominator of a rate
     if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
