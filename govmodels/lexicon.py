@@ -58,8 +58,8 @@ RULES = [
     ('social_organisations', r'社会组织|社工机构|社工组织', ('家', '个'), 0.9),
     ('partner_businesses', r'商家|店铺|企业', ('家',), 0.7),
     # place
-    ('population', r'常住人口|(?<!流动)人口', PEOPLE + ('万人',), 0.9),
-    ('population', r'人', ('口',), 0.9),                                        # 全村1420口人 (not 三口之家)            # not 流动人口 (those not living there)
+    ('population', r'常住人口|(?<!流动)人口', PEOPLE + ('万人',), 0.9),            # not 流动人口 (those not living there)
+    ('population', r'人', ('口',), 0.9),                                        # 全村1420口人 (not 三口之家)
     ('population', r'居民', PEOPLE, 0.65),
     ('area_km2', r'面积|辖区', ('平方公里',), 0.9),
     ('communities', r'(?<!村[（(])社区|居委会', ('个',), 0.75),                  # not 村（社区）: villages and communities together
@@ -150,7 +150,7 @@ _FOUND = re.compile(r'发现|督办|整改|整治|清理|查处|回访')        
 _DIGIT = re.compile(r'\d')                                              # where a list item's own figure begins
 _HISTORY = re.compile(r'的?历史')                                        # 近200年历史: the age of a place, not of the model
 _DURATION = re.compile(r'年头|月|小时|星期|工作日|季度')                 # 七个年头: 个 counts units of time
-_PETITION = re.compile(r'信访|(?<!零)上访|积案|初信初访|来信来访|提案|人大代表建议')                         # 化解信访积案146件: petitions, not the disputes of the codebook (零上访 is a slogan)
+_PETITION = re.compile(r'信访|(?<!零)上访|积案|初信初访|来信来访|提案|人大代表建议')   # 化解信访积案146件, 政协提案: petitions and proposals, not residents' disputes or requests (零上访 is a slogan)
 _MAJOR = re.compile(r'[,，;；:：。]')
 _ADDED = re.compile(r'新增|新发展|新注册')                                  # 新增注册志愿者8600余名: people added, not how many there are
 _WHISTLE_HANDLED = re.compile(r'处置|报到|到场|响应')                       # 吹哨2130次，部门报到处置2096次: the whistles answered
@@ -159,11 +159,11 @@ _REPRIMAND = re.compile(r'通报|批评|问责')
 _ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|联户|联系|承诺|队员|在职|帮扶|活跃|干部|上岗|走访')   # 在职党员到社区报到, 党员编入网格: members taking part; else all members (覆盖党员2400多名)
 _PARTNERED = re.compile(r'驻区|驻市|共建|结对|报到|联建|兼职|统筹|对接|后援')   # 与社区结对共建, 到社区报到, 作为后援单位…对接: partners; not 涉及的36个单位, 整合…7个部门力量
 _LAW = re.compile(r'法|宣传|讲座')                                         # 普法 … 受教育群众: the reach of legal education, not 覆盖城乡居民
-_TOPIC = re.compile(r'涉及|关于|案件')                                           # 受理涉及老旧小区的诉求1460件: the requests on one topic, a part
+_TOPIC = re.compile(r'涉及|关于|案件')                                     # 受理涉及老旧小区的诉求1460件, 法律援助案件: the requests on one topic or cases, a part
 _DAILY = re.compile(r'日均|月均')                                           # 日均受理诉求约5800件: an average, not a total
 _STAGES = re.compile(r'解决|办结|处置|处理|受理|收到|接到|收集|转办|交办')   # the last verb before 问题 says which stage it counts (解决小区停车、绿化等问题186件)
 _STAGE_OF = {'解决': 'issues_solved', '办结': 'issues_closed', '处置': 'issues_handled', '处理': 'issues_handled'}
-_WITH = re.compile(r'的(?:小区|村)|^在$|在$')                                               # 成立业主委员会的小区17个: the complexes that have something, a part
+_WITH = re.compile(r'的(?:小区|村)|在$')                                    # 成立业主委员会的小区17个, 在27个小区成立党支部: the complexes (villages) that have something, a part
 _STORY = re.compile(r'[他她]\S{0,3}[说帮]|这些年|过去(?!.*(?:现在|如今))')   # 这些年他帮邻居调解了…100多起, 过去村里一年有二三十起: a story, not the place's figure (过去…现在: now is)
 _OTHER_NOUN = re.compile(r'街道|乡镇|镇街|[镇乡县区市省](?![级委直属内镇乡县区市省村])')   # 18个街道: a place the codebook does not count here (not 县乡河长办: tiers before a noun)
 @lru_cache(maxsize=1)

@@ -323,7 +323,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if s == '一' and a and (t[a - 1] in _ARTICLE_BEFORE or t.endswith('最后', 0, a)                       # 那一年, 六月的一天, 最后一个周六
                             or (t[a - 1] == '有' and x['unit'] in ('次', '天')) or (t[a - 1] == '在' and x['unit'] == '次')): return None   # 有一次, 在一次走访中 (not 现在一年): an article, not a count
     if s == '万' and x['unit'] == '人' and _RATE_NAME.match(t, x.end()): return _fixed(1e4, 'label', a, x.end())   # 万人成讼率: the denominator of a rate
-    if x is None or t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
+    if t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
     few = s.endswith('几')
     pair = len(s) in (2, 3) and s[0] in _SMALL and s[1] in _SMALL and 1 <= _SMALL[s[1]] - _SMALL[s[0]] <= 2 and (len(s) == 2 or s[2] in _PLACE)   # 一两名, 三五个; 二三十个, 三四百起
