@@ -156,6 +156,7 @@ _ADDED = re.compile(r'新增|新发展|新注册')                              
 _WHISTLE_HANDLED = re.compile(r'处置|报到|到场|响应')                       # 吹哨2130次，部门报到处置2096次: the whistles answered
 _TALKS = re.compile(r'约谈')
 _REPRIMAND = re.compile(r'通报|批评|问责')
+_BY_TAIL = frozenset(('party_members_engaged', 'river_chiefs', 'party_organisations', 'partner_units'))   # the suggestions the rest of the clause can change
 _ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|联户|联系|承诺|队员|在职|帮扶|活跃|干部|上岗|走访')   # 在职党员到社区报到, 党员编入网格: members taking part; else all members (覆盖党员2400多名)
 _PARTNERED = re.compile(r'驻区|驻市|共建|结对|报到|联建|兼职|统筹|对接|后援')   # 与社区结对共建, 到社区报到, 作为后援单位…对接: partners; not 涉及的36个单位, 整合…7个部门力量
 _LAW = re.compile(r'法|宣传|讲座')                                         # 普法 … 受教育群众: the reach of legal education, not 覆盖城乡居民
@@ -240,14 +241,14 @@ def suggest_indicator(before: str, # Text of the clause before the figure
             if _kinds().get(best) == 'stock' and _content_chars(window + ahead) >= 2:
                 best = None                             # 民警9名、辅警18名: this item names its own noun; only a shared verb (评选 …) carries over
     if best is None and u in UNIT_DEFAULTS: best, score = UNIT_DEFAULTS[u]
-    tail = after[:(m.start() if (m := _MAJOR.search(after)) else 20)]          # the rest of this figure's clause
+    tail = after[:(m.start() if (m := _MAJOR.search(after)) else 20)] if best in _BY_TAIL else ''   # the rest of this figure's clause, for the few that read it
     if best == 'party_members_engaged' and not _ENGAGED.search(window + tail): best = 'party_members'
     if best == 'issues_received' and (v := _STAGES.findall(clause)) and v[-1] in _STAGE_OF: best = _STAGE_OF[v[-1]]
-    if best is not None and (_DAILY.search(window) or (_STORY.search(before) and _kinds().get(best) != 'rate')): return None, 0.0
+    if best is not None and (('均' in window and _DAILY.search(window)) or (_STORY.search(before) and _kinds().get(best) != 'rate')): return None, 0.0
     if u in ('次', '个', '件') and '吹哨' in before and _WHISTLE_HANDLED.search(window) and best in (None, 'issues_handled', 'issues_received'): best = 'whistles_handled'
     if best == 'river_chiefs' and _TALKS.search(tail): best = 'accountability_talks'          # 对7名村级河长进行约谈
     if best == 'party_organisations' and _PARTNERED.search(tail): best = 'partner_units'       # 2300多个机关党组织与村（社区）结对
-    if (best == 'river_chiefs' and _REPRIMAND.search(tail)) or (u in PEOPLE and _ADDED.search(window)): return None, 0.0
+    if (best == 'river_chiefs' and _REPRIMAND.search(tail)) or (u in PEOPLE and '新' in window and _ADDED.search(window)): return None, 0.0
     if (best == 'partner_units' and not _PARTNERED.search(clause + tail)) or (best == 'legal_reach' and not _LAW.search(before)) \
        or (best == 'issues_received' and _TOPIC.search(window)) or (best in ('residential_complexes', 'villages') and _WITH.search(window)): return None, 0.0
     if best is not None and (_PER.search(window) or _PER.search(clause)) and not (best == 'households_per_grid' and _PER_OK.search(window)):

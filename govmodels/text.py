@@ -170,19 +170,22 @@ _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
 _AT_LEAST_APART = re.compile(r'至少[^，,。；;！？!?\d]{1,6}$')          # 每周至少走访农户20户: 至少 governs the figure a verb later
 _WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内: at most (not 12项内容)
 _DURATION_UNITS = frozenset(('天', '小时', '分钟', '周', '年'))
+_WITHIN_FIRST = frozenset('日工月内')                 # what `_WITHIN` can begin with: no regex call for the other figures
 _CN_RANGE = re.compile(rf'[到至](?P<n>[{_CN_DIGITS_ONLY}]+)')                # 一到两名, 三至五个: a range in Chinese numerals
 _IDIOMS = frozenset(w for w in (resources.files('govmodels') / 'numeral_idioms.txt').read_text(encoding='utf-8').splitlines() if w and not w.startswith('#'))
 "Idioms holding a Chinese numeral (from JioNLP's idiom dictionary, written by tools/idioms.py)."
 _IDIOM_LENGTHS = (3, 4, 5)              # 98% of them; longer ones hold a shorter one or no numeral run a figure could start
-_IDIOM_PAIRS = frozenset(w[i:i + 2] for w in _IDIOMS if len(w) in _IDIOM_LENGTHS for i in range(len(w) - 1))
+_IDIOM_KEYS = frozenset(w[max(0, m.start() - (1 if m.end() < len(w) else 2)):m.end() + (1 if m.start() else 2)]
+                        for w in _IDIOMS if len(w) in _IDIOM_LENGTHS for m in re.finditer(f'[{_CN_DIGITS}]+', w))
+"Each idiom's numeral run with the text around it: one character on each side, two on the one side of a run at the idiom's edge (千家万户: 家万户)."
 
 def _in_idiom(t: str, a: int, b: int) -> bool:
     "Whether the numerals at [a, b) lie inside an idiom of `numeral_idioms.txt` (千家万户, 三番五次): a word, not a figure."
     if t[a:b] in _IDIOMS: return True                                        # 三三两两: the run is the idiom
-    if t[a - 1:a + 1] not in _IDIOM_PAIRS and t[b - 1:b + 1] not in _IDIOM_PAIRS: return False   # an idiom longer than the run holds one of its neighbours
-    return any(t[s:s + n] in _IDIOMS for n in _IDIOM_LENGTHS for s in range(max(0, b - n), a + 1))
+    if (not a or t[a - 1:b + 1] not in _IDIOM_KEYS) and t[a:b + 2] not in _IDIOM_KEYS and (a < 2 or t[a - 2:b] not in _IDIOM_KEYS): return False
+    return any(t[i:i + n] in _IDIOMS for n in _IDIOM_LENGTHS for i in range(max(0, b - n), a + 1))
 _CLAUSE_START = set('，,。；;：:！？!?\n“"')
-_ARTICLE_BEFORE = set('那这某哪的下另')        # 那一年, 八月的一个傍晚, 下一步: 一 as an article (not 更新一次)
+_ONE_NOT_COUNTED = set('每无那这某哪的下另')     # 每一条 (each), 无一人 (no one), 那一年, 八月的一个傍晚, 下一步 (an article); not 更新一次
 _MINUTE_CIRCLE = re.compile(r'[^，,。；;\d]{0,6}圈')                      # 30分钟服务圈, 15分钟便民生活圈
 _RATE_NAME = re.compile(r'[\u4e00-\u9fff]{1,4}率')                       # 万人成讼率, 万人发案率: a rate per 10,000 people
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
@@ -265,7 +268,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
         return dict(f, flag='too long to be a figure (beyond the range of a number)'), a, b
     q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
-    if suf is None and not pct and (w := _WITHIN.match(t, b)) and (w['u'] or unit in _DURATION_UNITS) and (w['u'] != '日' or unit is None):
+    if suf is None and not pct and t[b:b + 1] in _WITHIN_FIRST and (w := _WITHIN.match(t, b)) and (w['u'] or unit in _DURATION_UNITS) and (w['u'] != '日' or unit is None):
         suf, b, unit = '以内', w.end(), w['u'] or unit
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
         if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
@@ -310,18 +313,19 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if t.startswith('成', b) and s in _SMALL and not t.startswith('成不变', b):       # 八成: tenths, a round share (七成五 is not read)
         suf = '以上' if t.startswith('以上', b + 1) else None
         return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
-    if (s == '一' and t.startswith('半', b)) or ((w := _WITHIN.match(t, b)) and w['u'] == '日'):   # 一半: a share; 三日内: at most three days
+    if (s == '一' and t.startswith('半', b)) or (t.startswith('日内', b) and (w := _WITHIN.match(t, b))):   # 一半: a share; 三日内: at most three days
         half = t.startswith('半', b)
         v = 50.0 if half else _cn_value(s)
         return None if v is None else _finish(v, None, None if half else '日', half, None if half else '以内', None, marker, a - plen, b + 1 if half else w.end())
-    if (r := _CN_RANGE.match(t, b)) and (y := _CN_AFTER.match(t, r.end())) and (v1 := _cn_value(s)) is not None and (v2 := _cn_value(r['n'])) is not None and v2 > v1:
+    if t[b:b + 1] in ('到', '至') and (r := _CN_RANGE.match(t, b)) and (y := _CN_AFTER.match(t, r.end())) and (v1 := _cn_value(s)) is not None and (v2 := _cn_value(r['n'])) is not None and v2 > v1:
         return _finish(v1, v2, y['unit'], False, y['suf'], None, marker, a - plen, y.end())
     x = _CN_AFTER.match(t, b)
     if x is None or _in_idiom(t, a, b): return None                                  # no measure word, or inside an idiom (千家万户, 三番五次)
-    if s == '一' and (t[a - 1:a] in ('每', '无') or (x['unit'] == '位' and (a == 0 or t[a - 1] in _CLAUSE_START))): return None   # 每一条 (each), 无一人 (no one), 一位老党员 (an)
-    if s == '一' and len(x['unit']) == 1 and (t.startswith('一', x.end()) or t.endswith('一' + x['unit'], 0, a)): return None   # 一人一票, 一户一档, 一个一个: a slogan or a repetition
-    if s == '一' and a and (t[a - 1] in _ARTICLE_BEFORE or t.endswith('最后', 0, a)                       # 那一年, 六月的一天, 最后一个周六
-                            or (t[a - 1] == '有' and x['unit'] in ('次', '天')) or (t[a - 1] == '在' and x['unit'] == '次')): return None   # 有一次, 在一次走访中 (not 现在一年): an article, not a count
+    if s == '一':                                                             # 一 with a measure word: a count, or an article, 'each', 'no one', a slogan
+        prev, one = (t[a - 1] if a else ''), x['unit']
+        if (prev in _ONE_NOT_COUNTED or (one == '位' and (not a or prev in _CLAUSE_START)) or t.endswith('最后', 0, a)   # 每一条, 无一人, 那一年, 的一个傍晚, 一位老党员, 最后一个
+                or (prev == '有' and one in ('次', '天')) or (prev == '在' and one == '次')                            # 有一次, 在一次走访中 (not 现在一年)
+                or (len(one) == 1 and (t.startswith('一', x.end()) or t.endswith('一' + one, 0, a)))): return None     # 一人一票, 一户一档, 一个一个
     if s == '万' and x['unit'] == '人' and _RATE_NAME.match(t, x.end()): return _fixed(1e4, 'label', a, x.end())   # 万人成讼率: the denominator of a rate
     if t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
@@ -335,7 +339,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if t[x.end():x.end() + 1] in _PLACE_AFTER and x['unit'] in _NAME_UNITS:          # 九台村, 二道街: a name, not 9 machines
         return _fixed(v1, 'label', a, x.end())
     suf, end, unit = x['suf'], x.end(), x['unit']
-    if suf is None and (w := _WITHIN.match(t, end)) and (w['u'] in ('工作日', '月') or (w['u'] is None and unit in _DURATION_UNITS)):
+    if suf is None and t[end:end + 1] in _WITHIN_FIRST and (w := _WITHIN.match(t, end)) and (w['u'] in ('工作日', '月') or (w['u'] is None and unit in _DURATION_UNITS)):
         suf, end, unit = '以内', w.end(), w['u'] or unit
     q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
     if s in ('万', '千', '百') and not q and not marker: marker = '约'        # a round figure: 万名
@@ -347,7 +351,7 @@ def _read(t: str, m) -> tuple|None:
     a, b = m.span()
     if m['date']: return _read_date(m), a, b
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
-    if marker is None and t.find('至少', max(0, a - 8), a) >= 0 and _AT_LEAST_APART.search(t, max(0, a - 8), a): marker = '逾'
+    if marker is None and t.find('至少', a - 8 if a > 8 else 0, a) >= 0 and _AT_LEAST_APART.search(t, a - 8 if a > 8 else 0, a): marker = '逾'
     if m['ar'] is None: r = _read_cn(t, m['cn'], a, b, marker, plen)
     else: r = _read_ar(t, m, a, b, marker, plen)
     if r is not None and r[0]['kind'] == 'quantity' and (r[0]['qualifier'] == 'exact' or m['cn'] in _BARE) and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
