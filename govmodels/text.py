@@ -346,12 +346,12 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     return _finish(float(v1), None if v2 is None else float(v2), unit, False, suf, q, marker, a - plen, end)
 
 # %% ../nbs/04_text.ipynb #3b695b83
-def _read(t: str, m) -> tuple|None:
+def _read(t: str, m, at_least: bool=True) -> tuple|None:
     "Candidate fields and the normalised span for one match, or None when it is not a figure."
     a, b = m.span()
     if m['date']: return _read_date(m), a, b
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
-    if marker is None and t.find('至少', a - 8 if a > 8 else 0, a) >= 0 and _AT_LEAST_APART.search(t, a - 8 if a > 8 else 0, a): marker = '逾'
+    if at_least and marker is None and t.find('至少', a - 8 if a > 8 else 0, a) >= 0 and _AT_LEAST_APART.search(t, a - 8 if a > 8 else 0, a): marker = '逾'   # `at_least`: the text holds 至少
     if m['ar'] is None: r = _read_cn(t, m['cn'], a, b, marker, plen)
     else: r = _read_ar(t, m, a, b, marker, plen)
     if r is not None and r[0]['kind'] == 'quantity' and (r[0]['qualifier'] == 'exact' or m['cn'] in _BARE) and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
@@ -438,8 +438,9 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
     last_qty = last_from = None
     pos, n_cuts, t_len = 0, len(cuts), len(t)
     scripts = [] if _LATIN_RUN.search(t) else None             # the script marks, computed when a figure first needs them
+    at_least = '至少' in t                                      # most texts never say it: no look-back per figure
     while (m := _MASTER.search(t, pos)) is not None:
-        r = _read(t, m)
+        r = _read(t, m, at_least)
         pos = m.end() if r is None else max(m.end(), r[2])       # resume after what the figure's suffix consumed
         if r is None: continue
         fields, a, b = r
