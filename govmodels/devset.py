@@ -22,12 +22,12 @@ from .text import extract, KINDS
 DEVSET_KINDS = (*KINDS, 'damaged')
 "What an annotation's kind can say: `extract`'s kinds, and `damaged` for a figure the copy damaged (it should be flagged, not read)."
 
-HELD_OUT_FROM = 846
+HELD_OUT_FROM = 1273
 "The first record of the held-out part: records written as one batch after the earlier held-out parts were spent (see the prose above)."
 
 def held_out(record_id: str, # A record id, d + number
             ) -> bool: # Whether the record belongs to the held-out part
-    "The held-out rule: records from d846 on."
+    "The held-out rule: records from d1273 on."
     return int(record_id[1:]) >= HELD_OUT_FROM
 
 _RECORD = re.compile(r'@ (d\d{3,}) (\S+)$')

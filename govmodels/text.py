@@ -275,7 +275,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下', '以内'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
     lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
     code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None   # 0.679 is not a code
-    per = a and t[a - 1] == '每' and (x['mult'] is not None or unit == '分')   # 每10万人, 每10分(可抵1元): the denominator of a rate
+    per = a and (t[a - 1] == '每' or t.endswith('每满', 0, a)) and (x['mult'] is not None or unit == '分')   # 每10万人, 每10分(可抵1元), 每满100分: the denominator of a rate
     joined = a >= 2 and t[a - 1] in ':+×*' and t[a - 2].isdigit()                  # 18:09, 1+3, 7×24; not 队伍:8.5万多个 (a figure after a colon)
     if (t[b:b + 1] and t[b:b + 1] in ':+') or joined or lettered or code or per: return _fixed(v1, 'label', a, b)
     if unit == '分' and a and t[a - 1] in '时点:：':  return _fixed(v1, 'label', a, b)         # 8时30分: a time, not 30 points
