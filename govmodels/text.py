@@ -171,6 +171,12 @@ _AT_LEAST_APART = re.compile(r'至少[^，,。；;！？!?\d]{1,6}$')          #
 _WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内: at most (not 12项内容)
 _DURATION_UNITS = frozenset(('天', '小时', '分钟', '周', '年'))
 _WITHIN_FIRST = frozenset('日工月内')                 # what `_WITHIN` can begin with: no regex call for the other figures
+
+def _within(t: str, end: int, unit: str|None) -> tuple|None:
+    "(end, unit) of an 'at most' 内 at `end` after a figure with `unit` (7日内, 24小时内, 3个工作日内, 3个月内), or None (12项内容)."
+    if t[end:end + 1] not in _WITHIN_FIRST or not (w := _WITHIN.match(t, end)): return None
+    u = w['u']
+    return (w.end(), u or unit) if (u == '日' and unit is None) or u in ('工作日', '月') or (u is None and unit in _DURATION_UNITS) else None
 _CN_RANGE = re.compile(rf'[到至](?P<n>[{_CN_DIGITS_ONLY}]+)')                # 一到两名, 三至五个: a range in Chinese numerals
 _IDIOMS = frozenset(w for w in (resources.files('govmodels') / 'numeral_idioms.txt').read_text(encoding='utf-8').splitlines() if w and not w.startswith('#'))
 "Idioms holding a Chinese numeral (from JioNLP's idiom dictionary, written by tools/idioms.py)."
@@ -268,8 +274,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
         return dict(f, flag='too long to be a figure (beyond the range of a number)'), a, b
     q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
-    if suf is None and not pct and t[b:b + 1] in _WITHIN_FIRST and (w := _WITHIN.match(t, b)) and (w['u'] or unit in _DURATION_UNITS) and (w['u'] != '日' or unit is None):
-        suf, b, unit = '以内', w.end(), w['u'] or unit
+    if suf is None and not pct and (w := _within(t, b, unit)): (b, unit), suf = w, '以内'
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
         if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
     if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下', '以内'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
@@ -313,10 +318,10 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if t.startswith('成', b) and s in _SMALL and not t.startswith('成不变', b):       # 八成: tenths, a round share (七成五 is not read)
         suf = '以上' if t.startswith('以上', b + 1) else None
         return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
-    if (s == '一' and t.startswith('半', b)) or (t.startswith('日内', b) and (w := _WITHIN.match(t, b))):   # 一半: a share; 三日内: at most three days
-        half = t.startswith('半', b)
-        v = 50.0 if half else _cn_value(s)
-        return None if v is None else _finish(v, None, None if half else '日', half, None if half else '以内', None, marker, a - plen, b + 1 if half else w.end())
+    if s == '一' and t.startswith('半', b): return _finish(50.0, None, None, True, None, None, marker, a - plen, b + 1)   # 一半: a share
+    if (w := _within(t, b, None)):                                                 # 三日内: at most three days
+        v = _cn_value(s)
+        return None if v is None else _finish(v, None, w[1], False, '以内', None, marker, a - plen, w[0])
     if t[b:b + 1] in ('到', '至') and (r := _CN_RANGE.match(t, b)) and (y := _CN_AFTER.match(t, r.end())) and (v1 := _cn_value(s)) is not None and (v2 := _cn_value(r['n'])) is not None and v2 > v1:
         return _finish(v1, v2, y['unit'], False, y['suf'], None, marker, a - plen, y.end())
     x = _CN_AFTER.match(t, b)
@@ -339,8 +344,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if t[x.end():x.end() + 1] in _PLACE_AFTER and x['unit'] in _NAME_UNITS:          # 九台村, 二道街: a name, not 9 machines
         return _fixed(v1, 'label', a, x.end())
     suf, end, unit = x['suf'], x.end(), x['unit']
-    if suf is None and t[end:end + 1] in _WITHIN_FIRST and (w := _WITHIN.match(t, end)) and (w['u'] in ('工作日', '月') or (w['u'] is None and unit in _DURATION_UNITS)):
-        suf, end, unit = '以内', w.end(), w['u'] or unit
+    if suf is None and (w := _within(t, end, unit)): (end, unit), suf = w, '以内'
     q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
     if s in ('万', '千', '百') and not q and not marker: marker = '约'        # a round figure: 万名
     return _finish(float(v1), None if v2 is None else float(v2), unit, False, suf, q, marker, a - plen, end)
@@ -419,7 +423,7 @@ _CJK_CHAR = re.compile(r'[\u3400-\u9fff]')
 
 def _in_latin(t: str, marks, a: int, b: int) -> bool:
     "Whether the nearest letters on both sides of the figure at [a, b) are Latin (one side may have none within `LATIN_WINDOW`)."
-    if (a and '\u3400' <= t[a - 1] <= '\u9fff') or (b < len(t) and '\u3400' <= t[b] <= '\u9fff') or _CJK_CHAR.search(t, a, b): return False   # a Chinese neighbour or unit (APP 28.6万人次): not Latin
+    if _CJK_CHAR.search(t, a - 1 if a else 0, b + 1): return False     # a Chinese neighbour, or a Chinese unit (APP 28.6万人次): not Latin
     if not marks: marks.append(_script_marks(t))             # `marks`: [] until a figure first needs them, then [(before, after, latin)]
     before, after, latin = marks[0]
     left = before[a - 1] if a > 0 else -1
