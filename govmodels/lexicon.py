@@ -140,11 +140,11 @@ _SEPARATORS = re.compile(r'[、,，;；:：]')
 _LAST_SEPARATOR = re.compile(r'.*[、,，;；:：]', re.S)               # match(...).end(): just after the last separator
 _PERCENT = re.compile(r'%|成')
 _LAST_MAJOR = re.compile(r'.*[,，;；:：。]', re.S)
-_BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对|覆盖|走访|参与|参加')   # 覆盖居民3.8万户, 走访了1163户, 参与的农户: some households, not how many live there
+_BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对|覆盖|走访|参与|参加|联系|发放|[为对给向]$')   # 覆盖居民3.8万户, 走访了1163户, 参与的农户: some households, not how many live there
 _OPEN_PAREN = re.compile(r'[（(][^）)]*$')                             # （热线受理4173件，网络受理44件: inside a parenthesis, a part
 _PART = re.compile('其中|' + _OPEN_PAREN.pattern)                     # 其中咨询类186件, （热线受理4173件: a part of the figure before
 _SUBSET = re.compile(r'中[，,]?(?:[^，,。；;\d]{0,12}的)?(?:已经有|已有|有|共有)?$|的有$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件; 组织中，已建立党组织的有346个: a subset
-_COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美')              # 优秀网格员1200名: those commended, not all of them
+_COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美|示范')              # 优秀网格员1200名: those commended, not all of them
 _WORKS = re.compile(r'改造|整治|发展')                                  # 改造老旧小区106个, 发展党员126名: works done or members admitted, not how many there are (新建改建 … 中心 are built)
 _FOUND = re.compile(r'发现|督办|整改|整治|清理|查处|回访')             # 发现问题1260个, 回访诉求1028件, 整治…问题: found or tackled by officials, or called back, not requests received
 _DIGIT = re.compile(r'\d')                                              # where a list item's own figure begins
@@ -157,7 +157,7 @@ _WHISTLE_HANDLED = re.compile(r'处置|报到|到场|响应')                   
 _TALKS = re.compile(r'约谈')
 _REPRIMAND = re.compile(r'通报|批评|问责')
 _BY_TAIL = frozenset(('party_members_engaged', 'river_chiefs', 'party_organisations', 'partner_units'))   # the suggestions the rest of the clause can change
-_ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|联户|联系|承诺|队员|在职|帮扶|活跃|干部|上岗|走访')   # 在职党员到社区报到, 党员编入网格: members taking part; else all members (覆盖党员2400多名)
+_ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|参加|组成|吸纳|选派|担任|分包|联户|联系|承诺|队员|在职|帮扶|活跃|干部|上岗|走访')   # 在职党员到社区报到, 党员编入网格: members taking part; else all members (覆盖党员2400多名)
 _PARTNERED = re.compile(r'驻区|驻市|共建|结对|报到|联建|兼职|统筹|对接|后援')   # 与社区结对共建, 到社区报到, 作为后援单位…对接: partners; not 涉及的36个单位, 整合…7个部门力量
 _LAW = re.compile(r'法|宣传|讲座')                                         # 普法 … 受教育群众: the reach of legal education, not 覆盖城乡居民
 _TOPIC = re.compile(r'涉及|关于|案件')                                     # 受理涉及老旧小区的诉求1460件, 法律援助案件: the requests on one topic or cases, a part
@@ -167,6 +167,30 @@ _STAGE_OF = {'解决': 'issues_solved', '办结': 'issues_closed', '处置': 'is
 _WITH = re.compile(r'的(?:小区|村)|在$')                                    # 成立业主委员会的小区17个, 在27个小区成立党支部: the complexes (villages) that have something, a part
 _STORY = re.compile(r'[他她]\S{0,3}[说帮]|这些年|过去(?!.*(?:现在|如今))')   # 这些年他帮邻居调解了…100多起, 过去村里一年有二三十起: a story, not the place's figure (过去…现在: now is)
 _OTHER_NOUN = re.compile(r'街道|乡镇|镇街|[镇乡县区市省](?![级委直属内镇乡县区市省村])')   # 18个街道: a place the codebook does not count here (not 县乡河长办: tiers before a noun)
+_TOPIC_NOUN = re.compile(r'(?:受理|收到|接到|接收|办理|转办|派发|梳理|通报)(?P<mod>[^，,。；;：:、\d]{1,10}?)(?:诉求|工单)')   # 受理企业诉求, 通报超时工单: requests of one sort
+_SECTOR = re.compile(r'(?:解决|办结|处置|处理)(?:[^，,。；;：:、\d]{0,4}?)(?:河湖|涉河|企业|涉企)')   # 解决河湖问题, 解决企业诉求: a sector's problems, not residents'
+_GENERIC = re.compile(r'共|累计|今年|了|网民|业主|各类|各种|民生|有效|热线|平台|的|[“”"]|接诉即办')   # 受理各类诉求, “接诉即办”工单: all requests
+_PUBLIC = re.compile(r'群众|市民|居民')                                # 受理企业和群众诉求: the public's requests, all of them
+_NOT_ISSUES = re.compile(r'(?:建议|意见|申请|线索|评价|表扬信?|锦旗|点位|重复来电)$')   # 收到市民建议, 法律援助申请, 问题线索: not residents' requests for help
+_PLACES = frozenset(('villages', 'residential_complexes', 'communities', 'party_organisations', 'households', 'property_firms', 'partner_businesses'))
+_PREDICATE = re.compile(r'实现|完成|成立|建立|推行|开展|引入|引进|评为|确定为|获评|参加|参与|签订|加装|落实|纳入|将|把|建成|通过|安装|开通|设立|接入|实行')
+_ALL = re.compile(r'全部|均|都|全')                                    # 168个村全部实行…: all of them, so the stock
+_CLAUSE_END = re.compile(r'[、,，;；:：。]')
+_CHOSEN = re.compile(r'评为|获评|确定为|列为')                          # 126名网格员被评为…: those chosen, not how many there are
+_OFFICIAL_MEETING = re.compile(r'党员大会|支委会|组织生活会|例会|河长会议|河长制工作会议|工作会议|专题会|三会一课|调度会|党委会|常委会')   # party and officials' meetings, not residents'
+_SERVICE = re.compile(r'志愿|服务|实践|帮扶|文化|邻里|便民|关爱|慰问|义诊|上门')   # 志愿服务活动: services to residents (not 护河行动, 宣讲活动, 主题党日活动)
+
+def _topic(text: str) -> bool:
+    "Whether `text` names requests on one topic or of one sort (涉及…的诉求, 受理企业诉求, 超时工单): a part of the requests, not all of them."
+    return bool(_TOPIC.search(text)) or any(_GENERIC.sub('', m['mod']) and not _PUBLIC.search(m['mod']) for m in _TOPIC_NOUN.finditer(text))
+
+def _subject(best: str, after: str) -> bool:
+    "Whether a stock's figure is the subject of what follows (36个村实现“零上访”, 126名网格员被评为…): the places or people that did something, a part; not with 全部, 均, 都."
+    seg = after[:m.start()] if (m := _CLAUSE_END.search(after)) else after
+    if best in _PLACES: p = _PREDICATE.search(seg)
+    elif _kinds().get(best) == 'stock': p = _CHOSEN.search(seg)
+    else: return False
+    return p is not None and not _ALL.search(seg, 0, p.start()) and not _DIGIT.search(seg, 0, p.start()) and not seg.startswith('中')   # 218个村中已有209个实现: the whole
 @lru_cache(maxsize=1)
 def _kinds() -> dict:
     "Each indicator's kind in the bundled codebook (count, stock, flow, rate …), read once."
@@ -260,6 +284,11 @@ def suggest_indicator(before: str, # Text of the clause before the figure
         return None, 0.0                                   # petitions named in this clause or the one before (信访案件12件，已化解11件)
     if (k := before.rfind('其中')) >= 0 and re.search(r'[\d一二两三四五六七八九十百千万]' + re.escape(u), before[k:]): return None, 0.0   # 其中A 178起，B 143起: the parts go on
     if best == 'years_running' and _HISTORY.match(ahead): return None, 0.0
+    if (best == 'issues_received' and (_topic(clause) or _NOT_ISSUES.search(window))) or (best in ('closure_rate', 'satisfaction_rate') and _topic(before)): return None, 0.0   # a topic's requests and their rates: a part
+    if best is not None and (_subject(best, after) or (best.startswith('issues_') and window.endswith('对'))): return None, 0.0   # 对3.6万件诉求进行回访: requests acted on again
+    if (best in ('party_organisations', 'villages') and '书记' in ahead) or (best in ('villages', 'residential_complexes', 'communities') and window.endswith(('”', '」'))): return None, 0.0   # 31个村党组织书记: secretaries; “无讼村”41个: a title some of them hold
+    if (best in ('issues_solved', 'issues_closed', 'issues_handled') and _SECTOR.search(clause)) or (best == 'meetings_held' and (_OFFICIAL_MEETING.search(window) or '会' not in (window + ahead).replace('业委会', ''))) \
+       or (best == 'service_activities' and not _SERVICE.search(window)): return None, 0.0   # 解决河湖问题, 召开党员大会, 业委会公示, 开展护河行动
     return best, round(min(max(score, 0.0), 1.0), 2)
 
 

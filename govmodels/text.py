@@ -159,18 +159,18 @@ _FRACTION = re.compile(rf'分之(?P<n>[{_CN_DIGITS_ONLY}]+)')                   
 _YEAR_DIGITS = {'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
 _SMALL = {'一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 _OPEN_QUOTES = set('“「『"')
-_ROUND_THE_CLOCK = re.compile(r'(?:不间断|全天候)?(?:值班|值守|在线|服务|热线|营业|待命|不打烊|开放)')
+_ROUND_THE_CLOCK = re.compile(r'(?:不间断|全天候)?(?:值班|值守|在线|服务|热线|营业|待命|不打烊|开放|巡逻|巡查|监控|开机)')
 _QUOTED_NAME = re.compile(r'[\u4e00-\u9fff][^“”「」『』"，,。；;！？!?]{0,10}[”」』"]')   # more of a name after the figure, then the closing quote
 _TITLE_AFTER = set('星佳连强')          # 二星级, 十佳, 十八连冠, 百强: titles and rankings
 _PLACE_AFTER = set('村镇乡屯寨庄堡街社路巷湾')    # the first character of a place suffix: 九台村, 三台镇
 _NAME_UNITS = {'台', '间', '道'}        # measure words that also make place names with a numeral (九台村, 二道街); not 户: 百余户村民 are households
-_PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('超过了', '逾'), ('最多', '不到'), ('约为', '约'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('突破', '逾'), ('不到', '不到'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
+_PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('超过了', '逾'), ('最多', '不到'), ('约为', '约'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('突破', '逾'), ('不到', '不到'), ('不下', '逾'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
              ('至少', '逾'), ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))   # longest first: 不超过 before 超过
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
-_AT_LEAST_APART = re.compile(r'至少[^，,。；;！？!?\d]{1,6}$')          # 每周至少走访农户20户: 至少 governs the figure a verb later
-_WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内: at most (not 12项内容)
+_BOUND_APART = re.compile(r'(?P<w>至少|最多)[^，,。；;！？!?\d]{1,6}$')    # 每周至少走访农户20户, 每月最多积20分: the bound governs the figure a verb later
+_WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?之?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内, 三天之内: at most (not 12项内容)
 _DURATION_UNITS = frozenset(('天', '小时', '分钟', '周', '年'))
-_WITHIN_FIRST = frozenset('日工月内')                 # what `_WITHIN` can begin with: no regex call for the other figures
+_WITHIN_FIRST = frozenset('日工月之内')                 # what `_WITHIN` can begin with: no regex call for the other figures
 
 def _within(t: str, end: int, unit: str|None) -> tuple|None:
     "(end, unit) of an 'at most' 内 at `end` after a figure with `unit` (7日内, 24小时内, 3个工作日内, 3个月内), or None (12项内容)."
@@ -190,8 +190,6 @@ def _in_idiom(t: str, a: int, b: int) -> bool:
     if t[a:b] in _IDIOMS: return True                                        # 三三两两: the run is the idiom
     if (not a or t[a - 1:b + 1] not in _IDIOM_KEYS) and t[a:b + 2] not in _IDIOM_KEYS and (a < 2 or t[a - 2:b] not in _IDIOM_KEYS): return False
     return any(t[i:i + n] in _IDIOMS for n in _IDIOM_LENGTHS for i in range(max(0, b - n), a + 1))
-_CLAUSE_START = set('，,。；;：:！？!?\n“"')
-_ONE_NOT_COUNTED = set('每无那这某哪的下另')     # 每一条 (each), 无一人 (no one), 那一年, 八月的一个傍晚, 下一步 (an article); not 更新一次
 _MINUTE_CIRCLE = re.compile(r'[^，,。；;\d]{0,6}圈')                      # 30分钟服务圈, 15分钟便民生活圈
 _RATE_NAME = re.compile(r'[\u4e00-\u9fff]{1,4}率')                       # 万人成讼率, 万人发案率: a rate per 10,000 people
 _CN_STOP = {'一起', '一切', '一些', '一直', '一定', '一样', '一般', '一体', '一线', '一致', '一同', '一道', '一律', '一旦',
@@ -210,6 +208,36 @@ def _cn_value(s: str) -> float|None:
         try: return float(cn2an.cn2an(form, 'smart'))
         except (ValueError, KeyError, TypeError, OverflowError): pass                  # 5,000 九 in a row is no number
     return None
+
+# %% ../nbs/04_text.ipynb #1ac188dc
+_CLAUSE_START = set('，,。；;：:！？!?\n“"')
+_ONE_NOT_COUNTED = set('每无那这某哪的下另同')     # 每一条 (each), 无一人 (no one), 那一年, 八月的一个傍晚, 下一步, 同一个; not 更新一次
+_ONE_AFTER_VERB = ('发现', '接到', '走进', '遇到', '看到', '碰到', '帮', '拿出', '掏出', '取出', '翻出', '成为', '像')   # 发现一户人家, 接到一个求助电话 (not 组成了一支, 一站就是一个小时)
+_ONE_EVENT = set('场阵声句番股')                 # 一场暴雨过后, 一声“谢谢”, 一句话说对了: at a clause's start, an event
+_CLAUSE_BREAK = re.compile('[' + re.escape(''.join(sorted(_CLAUSE_START))) + ']')
+
+def _one_not_counted(t: str, # Normalised text
+                     a: int, # Where 一 is
+                     end: int, # Where its measure word ends
+                     one: str, # The measure word
+                     marker: str|None=None, # A qualifier read before 一 (不到一年 is a bound, not a negation)
+                    ) -> bool:
+    "Whether 一 with a measure word at [a, end) is an article, 'each', 'not one', 'alone', a set phrase or a slogan rather than a count of one."
+    prev = t[a - 1] if a else ''
+    start = not a or prev in _CLAUSE_START
+    if prev in _ONE_NOT_COUNTED or t.endswith('最后', 0, a) or t.endswith(_ONE_AFTER_VERB, 0, a): return True   # 那一年, 最后一个, 发现一户
+    if (one == '位' or one in _ONE_EVENT) and start: return True                                     # 一位老党员…, 一场大雨过后
+    if (prev == '有' and one in ('次', '天', '回', '年')) or (prev == '在' and one == '次'): return True   # 有一次, 有一年冬天, 在一次走访中 (not 现在一年)
+    if (prev == '上' and a > 1 and t[a - 2] in '较比与和于') or (prev == '新' and one in ('届', '轮', '代')): return True   # 较上一个供暖季, 新一届 (not 更新一次)
+    if one == '大' or (one == '个' and t.startswith('人', end) and t[end + 1:end + 2] not in ('、', '，', ',', '的')): return True   # 一大半; 一个人住 (alone; not 一个人、一辆车)
+    if t.startswith(('到头', '比一' + one), end) or t.endswith('一' + one + '比', 0, a): return True    # 一年到头, 一次比一次
+    if len(one) == 1 and (t.startswith('一', end) or t.endswith('一' + one, 0, a)): return True         # 一人一票, 一户一档, 一个一个
+    if a > 1 and t[a - 2] == '一' and t[a - 1] >= '\u4e00': return True                              # 一村一品一支部: a slogan's third part
+    if end + 2 < len(t) and t[end] == t[end + 1] and t[end + 2] == '的' and t[end] >= '\u4e00': return True   # 一本厚厚的台账, 一个小小的网格
+    if marker is None and a:                                                                       # 没休息过一天, 再也没有丢过一辆: a negation earlier in the clause
+        i = max(t.rfind('没', a - 10 if a > 10 else 0, a), t.rfind('未', a - 10 if a > 10 else 0, a))
+        if i >= 0 and not _CLAUSE_BREAK.search(t, i, a): return True
+    return False
 
 # %% ../nbs/04_text.ipynb #e9ee75b8
 _WORD_ENDS = {'约': ('规民约', '公约', '条约', '契约', '预约', '制约', '节约', '邀约', '合约', '签约', '履约', '违约', '守约'),
@@ -318,7 +346,9 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     if t.startswith('成', b) and s in _SMALL and not t.startswith('成不变', b):       # 八成: tenths, a round share (七成五 is not read)
         suf = '以上' if t.startswith('以上', b + 1) else None
         return _finish(10.0 * _SMALL[s], None, None, True, suf, None, marker or suf or '约', a - plen, b + 1 + (2 if suf else 0))
-    if s == '一' and t.startswith('半', b): return _finish(50.0, None, None, True, None, None, marker, a - plen, b + 1)   # 一半: a share
+    if s == '一' and t.startswith('半', b):                                          # 一半, 一半以上: a share
+        suf = '以上' if t.startswith('以上', b + 1) else None
+        return _finish(50.0, None, None, True, suf, None, marker or suf, a - plen, b + 1 + (2 if suf else 0))
     if (w := _within(t, b, None)):                                                 # 三日内: at most three days
         v = _cn_value(s)
         return None if v is None else _finish(v, None, w[1], False, '以内', None, marker, a - plen, w[0])
@@ -326,11 +356,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
         return _finish(v1, v2, y['unit'], False, y['suf'], None, marker, a - plen, y.end())
     x = _CN_AFTER.match(t, b)
     if x is None or _in_idiom(t, a, b): return None                                  # no measure word, or inside an idiom (千家万户, 三番五次)
-    if s == '一':                                                             # 一 with a measure word: a count, or an article, 'each', 'no one', a slogan
-        prev, one = (t[a - 1] if a else ''), x['unit']
-        if (prev in _ONE_NOT_COUNTED or (one == '位' and (not a or prev in _CLAUSE_START)) or t.endswith('最后', 0, a)   # 每一条, 无一人, 那一年, 的一个傍晚, 一位老党员, 最后一个
-                or (prev == '有' and one in ('次', '天')) or (prev == '在' and one == '次')                            # 有一次, 在一次走访中 (not 现在一年)
-                or (len(one) == 1 and (t.startswith('一', x.end()) or t.endswith('一' + one, 0, a)))): return None     # 一人一票, 一户一档, 一个一个
+    if s == '一' and _one_not_counted(t, a, x.end(), x['unit'], marker): return None   # an article, 'each', 'not one', 'alone', a slogan
     if s == '万' and x['unit'] == '人' and _RATE_NAME.match(t, x.end()): return _fixed(1e4, 'label', a, x.end())   # 万人成讼率: the denominator of a rate
     if t[a:x.end()] in _CN_STOP or (t[a:a + 2] in _CN_STOP and len(s) == 1) or t.startswith(('性', '儿'), x.end()): return None   # 一次性, 一块儿: words
     if (x['unit'] == '部' and t.startswith('分', x.end())) or (x['unit'] == '把' and t.startswith(('手', '抓'), x.end())): return None   # 一部分 (some), 一把手 (the leader), 一把抓
@@ -350,12 +376,12 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     return _finish(float(v1), None if v2 is None else float(v2), unit, False, suf, q, marker, a - plen, end)
 
 # %% ../nbs/04_text.ipynb #3b695b83
-def _read(t: str, m, at_least: bool=True) -> tuple|None:
+def _read(t: str, m, bound_apart: bool=True) -> tuple|None:
     "Candidate fields and the normalised span for one match, or None when it is not a figure."
     a, b = m.span()
     if m['date']: return _read_date(m), a, b
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
-    if at_least and marker is None and t.find('至少', a - 8 if a > 8 else 0, a) >= 0 and _AT_LEAST_APART.search(t, a - 8 if a > 8 else 0, a): marker = '逾'   # `at_least`: the text holds 至少
+    if bound_apart and marker is None and (w := _BOUND_APART.search(t, a - 8 if a > 8 else 0, a)): marker = '逾' if w['w'] == '至少' else '不到'   # `bound_apart`: the text holds 至少 or 最多
     if m['ar'] is None: r = _read_cn(t, m['cn'], a, b, marker, plen)
     else: r = _read_ar(t, m, a, b, marker, plen)
     if r is not None and r[0]['kind'] == 'quantity' and (r[0]['qualifier'] == 'exact' or m['cn'] in _BARE) and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
@@ -442,9 +468,9 @@ def _columns(text: str, source_id: str|None, nz: Normalized) -> dict:
     last_qty = last_from = None
     pos, n_cuts, t_len = 0, len(cuts), len(t)
     scripts = [] if _LATIN_RUN.search(t) else None             # the script marks, computed when a figure first needs them
-    at_least = '至少' in t                                      # most texts never say it: no look-back per figure
+    bound_apart = '至少' in t or '最多' in t                      # most texts never say them: no look-back per figure
     while (m := _MASTER.search(t, pos)) is not None:
-        r = _read(t, m, at_least)
+        r = _read(t, m, bound_apart)
         pos = m.end() if r is None else max(m.end(), r[2])       # resume after what the figure's suffix consumed
         if r is None: continue
         fields, a, b = r
