@@ -167,7 +167,7 @@ _NAME_UNITS = {'台', '间', '道'}        # measure words that also make place 
 _PREFIXES = (('不少于', '逾'), ('不低于', '逾'), ('不超过', '不到'), ('超过了', '逾'), ('最多', '不到'), ('约为', '约'), ('大约', '约'), ('将近', '近'), ('接近', '近'), ('超过', '逾'), ('突破', '逾'), ('不到', '不到'), ('不下', '逾'), ('不足', '不足'), ('未满', '未满'), ('低于', '低于'),
              ('至少', '逾'), ('少于', '低于'), ('约', '约'), ('近', '近'), ('逾', '逾'), ('超', '逾'), ('上', '逾'))   # longest first: 不超过 before 超过
 _PREFIX_LAST = {w[-1] for w, _ in _PREFIXES}
-_BOUND_APART = re.compile(r'(?P<w>至少|最多)[^，,。；;！？!?\d]{1,6}$')    # 每周至少走访农户20户, 每月最多积20分: the bound governs the figure a verb later
+_BOUND_APART = re.compile(r'(?P<w>至少|最多(?!的))[^，,。；;！？!?\d]{1,6}$')    # 每周至少走访农户20户, 每月最多积20分: the bound governs the figure a verb later (not 最多的一户: the most)
 _WITHIN = re.compile(r'(?P<u>日|(?<=个)工作日|(?<=个)月)?之?内(?![容设部外涵])')   # 7日内, 24小时内, 3个工作日内, 三天之内: at most (not 12项内容)
 _DURATION_UNITS = frozenset(('天', '小时', '分钟', '周', '年'))
 _WITHIN_FIRST = frozenset('日工月之内')                 # what `_WITHIN` can begin with: no regex call for the other figures
