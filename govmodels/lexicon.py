@@ -143,7 +143,7 @@ _LAST_MAJOR = re.compile(r'.*[,，;；:：。]', re.S)
 _BENEFIT = re.compile(r'惠及|受益|服务|帮扶|结对|覆盖|走访|参与|参加|联系|发放|[为对给向]$')   # 覆盖居民3.8万户, 走访了1163户, 参与的农户: some households, not how many live there
 _OPEN_PAREN = re.compile(r'[（(][^）)]*$')                             # （热线受理4173件，网络受理44件: inside a parenthesis, a part
 _PART = re.compile('其中|' + _OPEN_PAREN.pattern)                     # 其中咨询类186件, （热线受理4173件: a part of the figure before
-_SUBSET = re.compile(r'中[，,]?(?:[^，,。；;\d]{0,12}的)?(?:已经有|已有|有|共有)?$|的有$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件; 组织中，已建立党组织的有346个: a subset
+_SUBSET = re.compile(r'中[，,]?(?:[^，,。；;\d]{0,12}的)?(?:已经有|已有|有|共有)?$|的(?:[^，,。；;\d]{1,6})?有$')   # 36个单位中，有4个; 诉求中涉及物业服务的有537件; 组织中，已建立党组织的有346个: a subset
 _COMMENDED = re.compile(r'优秀|金牌|表彰|先进|模范|最美|示范')              # 优秀网格员1200名: those commended, not all of them
 _WORKS = re.compile(r'改造|整治|发展')                                  # 改造老旧小区106个, 发展党员126名: works done or members admitted, not how many there are (新建改建 … 中心 are built)
 _FOUND = re.compile(r'发现|督办|整改|整治|清理|查处|回访')             # 发现问题1260个, 回访诉求1028件, 整治…问题: found or tackled by officials, or called back, not requests received
@@ -176,6 +176,9 @@ _PLACES = frozenset(('villages', 'residential_complexes', 'communities', 'party_
 _PREDICATE = re.compile(r'实现|完成|成立|建立|推行|开展|引入|引进|评为|确定为|获评|参加|参与|签订|加装|落实|纳入|将|把|建成|通过|安装|开通|设立|接入|实行')
 _ALL = re.compile(r'全部|均|都|全')                                    # 168个村全部实行…: all of them, so the stock
 _CLAUSE_END = re.compile(r'[、,，;；:：。]')
+_PLACE_NOUN = {r[0]: re.compile(r[1]) for r in RULES if r[0] in ('villages', 'residential_complexes', 'communities')}   # their keywords, to see whether the noun after a measure word is one
+_ACTED_ON = re.compile(r'对[^，,。；;\d]{0,8}$')                         # 对群众反映的860个问题开展“回头看”: requests acted on again
+_ACTS = re.compile(r'参加|参与|获得|获评|被|因|主动|申请|加入|担任|领办|完成')   # 今年共有186名网格员参与抢险: those who did something
 _CHOSEN = re.compile(r'评为|获评|确定为|列为')                          # 126名网格员被评为…: those chosen, not how many there are
 _OFFICIAL_MEETING = re.compile(r'党员大会|支委会|组织生活会|例会|河长会议|河长制工作会议|工作会议|专题会|三会一课|调度会|党委会|常委会')   # party and officials' meetings, not residents'
 _SERVICE = re.compile(r'志愿|服务|实践|帮扶|文化|邻里|便民|关爱|慰问|义诊|上门')   # 志愿服务活动: services to residents (not 护河行动, 宣讲活动, 主题党日活动)
@@ -184,10 +187,11 @@ def _topic(text: str) -> bool:
     "Whether `text` names requests on one topic or of one sort (涉及…的诉求, 受理企业诉求, 超时工单): a part of the requests, not all of them."
     return bool(_TOPIC.search(text)) or any(_GENERIC.sub('', m['mod']) and not _PUBLIC.search(m['mod']) for m in _TOPIC_NOUN.finditer(text))
 
-def _subject(best: str, after: str) -> bool:
-    "Whether a stock's figure is the subject of what follows (36个村实现“零上访”, 126名网格员被评为…): the places or people that did something, a part; not with 全部, 均, 都."
+def _subject(best: str, before: str, after: str) -> bool:
+    "Whether a stock's figure is the subject of what follows (36个村实现“零上访”, 今年共有186名网格员参与抢险, 126名网格员被评为…): the places or people that did something, a part; not with 全部, 均, 都."
     seg = after[:m.start()] if (m := _CLAUSE_END.search(after)) else after
     if best in _PLACES: p = _PREDICATE.search(seg)
+    elif _kinds().get(best) == 'stock' and best != 'party_members_engaged' and before.endswith('有'): p = _ACTS.search(seg) or _CHOSEN.search(seg)
     elif _kinds().get(best) == 'stock': p = _CHOSEN.search(seg)
     else: return False
     return p is not None and not _ALL.search(seg, 0, p.start()) and not _DIGIT.search(seg, 0, p.start()) and not seg.startswith('中')   # 218个村中已有209个实现: the whole
@@ -270,7 +274,7 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     if best == 'issues_received' and (v := _STAGES.findall(clause)) and v[-1] in _STAGE_OF: best = _STAGE_OF[v[-1]]
     if best is not None and (('均' in window and _DAILY.search(window)) or (_STORY.search(before) and _kinds().get(best) != 'rate')): return None, 0.0
     if u in ('次', '个', '件') and '吹哨' in before and _WHISTLE_HANDLED.search(window) and best in (None, 'issues_handled', 'issues_received'): best = 'whistles_handled'
-    if best == 'river_chiefs' and _TALKS.search(tail): best = 'accountability_talks'          # 对7名村级河长进行约谈
+    if best == 'river_chiefs' and (_TALKS.search(tail) or _TALKS.search(window)): best = 'accountability_talks'          # 对7名村级河长进行约谈
     if best == 'party_organisations' and _PARTNERED.search(tail): best = 'partner_units'       # 2300多个机关党组织与村（社区）结对
     if (best == 'river_chiefs' and _REPRIMAND.search(tail)) or (u in PEOPLE and '新' in window and _ADDED.search(window)): return None, 0.0
     if (best == 'partner_units' and not _PARTNERED.search(clause + tail)) or (best == 'legal_reach' and not _LAW.search(before)) \
@@ -285,9 +289,10 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     if (k := before.rfind('其中')) >= 0 and re.search(r'[\d一二两三四五六七八九十百千万]' + re.escape(u), before[k:]): return None, 0.0   # 其中A 178起，B 143起: the parts go on
     if best == 'years_running' and _HISTORY.match(ahead): return None, 0.0
     if (best == 'issues_received' and (_topic(clause) or _NOT_ISSUES.search(window))) or (best in ('closure_rate', 'satisfaction_rate') and _topic(before)): return None, 0.0   # a topic's requests and their rates: a part
-    if best is not None and (_subject(best, after) or (best.startswith('issues_') and window.endswith('对'))): return None, 0.0   # 对3.6万件诉求进行回访: requests acted on again
+    if best in _PLACE_NOUN and _content_chars(ahead) >= 2 and not _PLACE_NOUN[best].search(ahead): return None, 0.0   # 小区有4个出入口, 在小区设立了12个投放点: the noun counted follows
+    if best is not None and (_subject(best, before, after) or (best.startswith('issues_') and _ACTED_ON.search(window)) or ('人均' in window and _kinds().get(best) in ('stock', 'flow'))): return None, 0.0   # 对3.6万件诉求进行回访: requests acted on again
     if (best in ('party_organisations', 'villages') and '书记' in ahead) or (best in ('villages', 'residential_complexes', 'communities') and window.endswith(('”', '」'))): return None, 0.0   # 31个村党组织书记: secretaries; “无讼村”41个: a title some of them hold
-    if (best in ('issues_solved', 'issues_closed', 'issues_handled') and _SECTOR.search(clause)) or (best == 'meetings_held' and (_OFFICIAL_MEETING.search(window) or '会' not in (window + ahead).replace('业委会', ''))) \
+    if (best in ('issues_solved', 'issues_closed', 'issues_handled') and _SECTOR.search(clause)) or (best == 'meetings_held' and (_OFFICIAL_MEETING.search(clause) or '会' not in (window + ahead).replace('业委会', ''))) \
        or (best == 'service_activities' and not _SERVICE.search(window)): return None, 0.0   # 解决河湖问题, 召开党员大会, 业委会公示, 开展护河行动
     return best, round(min(max(score, 0.0), 1.0), 2)
 

@@ -215,6 +215,11 @@ _ONE_NOT_COUNTED = set('每无那这某哪的下另同')     # 每一条 (each),
 _ONE_AFTER_VERB = ('发现', '接到', '走进', '遇到', '看到', '碰到', '帮', '拿出', '掏出', '取出', '翻出', '成为', '像')   # 发现一户人家, 接到一个求助电话 (not 组成了一支, 一站就是一个小时)
 _ONE_EVENT = set('场阵声句番股')                 # 一场暴雨过后, 一声“谢谢”, 一句话说对了: at a clause's start, an event
 _CLAUSE_BREAK = re.compile('[' + re.escape(''.join(sorted(_CLAUSE_START))) + ']')
+_ONE_TIME = ('年', '天', '月', '周', '日', '小时', '晚', '夜', '季', '星期', '上午', '下午', '早上', '晚上')   # 一年来, 一天三班, 一个月下来: a span of time
+_ONE_VERBAL = set('次趟遍圈回下番口倍')             # 每月评选一次, 走了一圈, 翻了一番, 多了一倍: how many times
+_ONE_AFTER = ('来', '多', '前', '后', '下来', '内', '以来')   # 一年多, 一周内: a span or a bound
+_ONE_VERB = re.compile(r'(?:设立|设置|设有|建立|建成|组建|成立|配备|新增|整合为|合并为|划分为|推选|选出|选派|聘请|组成|换回|换来|兑换|换|打|只有|仅有)了?$')   # 设立了一个驿站, 换回了一台电风扇, 只有一间屋子
+_OTHER_NUMERAL = re.compile('[\\d' + _CN_DIGITS_ONLY.replace('一', '') + ']')   # another figure in the clause: 一瓶酱油20分, 一年要调解三四十起
 
 def _one_not_counted(t: str, # Normalised text
                      a: int, # Where 一 is
@@ -237,7 +242,16 @@ def _one_not_counted(t: str, # Normalised text
     if marker is None and a:                                                                       # 没休息过一天, 再也没有丢过一辆: a negation earlier in the clause
         i = max(t.rfind('没', a - 10 if a > 10 else 0, a), t.rfind('未', a - 10 if a > 10 else 0, a))
         if i >= 0 and not _CLAUSE_BREAK.search(t, i, a): return True
-    return False
+    return not _one_counted(t, a, end, one, marker)
+
+def _one_counted(t: str, a: int, end: int, one: str, marker: str|None) -> bool:
+    "Whether the clause around 一 with a measure word shows it is a count: a bound, 每 or 各, a span of time, a number of times, another figure, a verb that sets something up."
+    if marker is not None or one in _ONE_VERBAL or one in _ONE_TIME or (one == '个' and t.startswith(_ONE_TIME, end)) or t.startswith(_ONE_AFTER, end): return True
+    lo = a - 14 if a > 14 else 0
+    start = a - m.start() if (m := _CLAUSE_BREAK.search(t[lo:a][::-1])) else lo                    # the clause, at most 14 characters each side
+    stop = (m.start() if (m := _CLAUSE_BREAK.search(t, end, end + 14)) else min(len(t), end + 14))
+    return ('每' in t[start:a] or '各' in t[start:a] or _ONE_VERB.search(t, start, a) is not None
+            or _OTHER_NUMERAL.search(t, start, a) is not None or _OTHER_NUMERAL.search(t, end, stop) is not None)
 
 # %% ../nbs/04_text.ipynb #e9ee75b8
 _WORD_ENDS = {'约': ('规民约', '公约', '条约', '契约', '预约', '制约', '节约', '邀约', '合约', '签约', '履约', '违约', '守约'),
