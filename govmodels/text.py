@@ -131,12 +131,13 @@ normalize = renamed(normalize_text, 'govmodels.text.normalize')      # not in __
 # %% ../nbs/04_text.ipynb #35789f19
 UNITS = ('个百分点', '百分点', '平方公里', '平方米', '人次', '场次', '户次', '件次', '小时', '分钟', '公里', '亿元', '万元',
          '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场', '所', '套', '辆',
-         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '盏', '本', '部', '把', '封', '瓶', '袋', '顿', '班', '张', '桶', '趟', '斤', '圈', '口', '分')
+         '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '元', '吨', '米', '亩', '倍', '周岁', '岁', '天', '年', '周', '轮', '顶', '台', '盏', '本', '部', '把', '封', '瓶', '袋', '顿', '班', '张', '桶', '趟', '斤', '圈', '口', '学时', '秒', '升',
+         '单', '幢', '艘', '具', '根', '篇', '票', '副', '棵', '分')   # not 遍 nor 段: 走上一遍, 一段时间
 "Measure words and units recognised after a number, longest first."
 
 COUNT_UNITS = frozenset(('人次', '场次', '户次', '件次', '个', '名', '户', '条', '件', '人', '份', '起', '支', '家', '期', '栋', '座', '项', '次', '场',
                          '所', '套', '辆', '批', '届', '位', '种', '大类', '类', '处', '间', '片', '双', '块', '册', '轮', '顶', '台', '盏', '本', '部', '把',
-                         '封', '瓶', '袋', '顿', '班', '张', '桶', '趟', '圈', '口'))
+                         '封', '瓶', '袋', '顿', '班', '张', '桶', '趟', '圈', '口', '单', '幢', '艘', '具', '根', '篇', '票', '副', '棵'))
 "The measure words of `UNITS` that count whole things: a figure with one of them and a fraction (6.1个网格) is flagged."
 
 _UNIT_ALT = '|'.join(sorted(UNITS, key=len, reverse=True))
@@ -309,6 +310,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     v1 = float(m['ar']); v2 = None if m['ar2'] is None else float(m['ar2'])
     x = _AFTER.match(t, b); b = x.end()
     if a and t[a - 1] == '第': return _fixed(v1, 'ordinal', a - 1, b)                # 第7个年头, 第25周: a rank, not a count
+    if a and t[a - 1] == '前' and x['unit'] == '个' and t.startswith('月', b): return _fixed(v1, 'date', a - 1, b + 1)   # 今年前10个月: a period, as 1至10月
     e = _EXPONENT[x['mult']]
     v1 = float(m['ar'] + e); v2 = None if v2 is None else float(m['ar2'] + e)
     if not math.isfinite(v1) or (v2 is not None and not math.isfinite(v2)):      # 400 digits: beyond any figure, and beyond a float

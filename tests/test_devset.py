@@ -44,15 +44,15 @@ def test_every_phenomenon_has_records(devset):
 
 
 def test_development_part_floors(devset):
-    """Regression floors on the development part (d001-d1957: measured 0.994 recall, 0.33 false per 2,000 characters, coverage 0.89, precision 0.87).
-    Round 9 of the suggestion rules makes no suggestion for families of figures no indicator fits (places that did something, topics of
-    requests, officials' meetings …): precision rose from 0.80 to 0.87 and coverage fell from 0.91 to 0.89, so the coverage floor is 0.88."""
+    """Regression floors on the development part (d001-d3037: measured 0.988 recall, 0.75 false per 2,000 characters, coverage 0.87, precision 0.84).
+    The ninth part (d1958-d3037) joined it after its scoring: its sentences are told as stories, so its recall (0.98) and its suggestions
+    (0.75 right) pull the part down; the floors follow (recall 0.98, coverage 0.86, precision 0.83) and round 10 did not tune for them."""
     from govmodels.devset import devset_summary
     records, ann = devset
     s = devset_summary(records, ann).loc['development']
-    assert s.recall >= 0.99 and s['false per 2,000 chars'] <= 1.0
+    assert s.recall >= 0.98 and s['false per 2,000 chars'] <= 1.0
     assert s['damaged flagged'] == s.damaged and s['non-figures read as figures'] == 0
-    assert s.coverage >= 0.88 and s.precision >= 0.86
+    assert s.coverage >= 0.86 and s.precision >= 0.83
 
 
 def test_held_out_recall_meets_the_issue(devset):
