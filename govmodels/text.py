@@ -318,6 +318,8 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
         return dict(f, flag='too long to be a figure (beyond the range of a number)'), a, b
     q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
+    if unit == '周' and t.startswith('年', b): return _fixed(v1, 'label', a, b + 1)          # 建交50周年: an anniversary, not 50 weeks
+    if unit == '年' and v2 is not None and 1900 <= v1 < v2 <= 2100 and not x['mult']: return _fixed(v1, 'date', a, b)   # 规划（2024-2028年）: a period, not a count of years
     if suf is None and not pct and (w := _within(t, b, unit)): (b, unit), suf = w, '以内'
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
         if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
