@@ -287,6 +287,8 @@ def _fixed(v: float, kind: str, a: int, b: int) -> tuple:
     return dict(value=v, lower=v, upper=v, qualifier='exact', is_percent=False, unit=None, kind=kind, date=None, damaged=False), a, b
 
 # %% ../nbs/04_text.ipynb #319352c9
+def _share(x: float) -> float: return round(x / 100, 12)        # 67.6% is 0.676, not 67.6 / 100 = 0.6759999999999999
+
 def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
     "A quantity's fields under the bound rule (the marker before it wins over 以上/以下/左右 after it, then 余/多), with its span."
     if marker is None and suf in ('以上', '以下'): marker = suf
@@ -297,7 +299,7 @@ def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
         if v2 < v1: return None
         lo, val, hi, qual = figure_bounds(v1, None, v2)
     else: lo, val, hi, qual = figure_bounds(v1, marker)
-    if pct: lo, val, hi = lo / 100, val / 100, min(hi / 100, max(1.0, val / 100))   # 99%以上 stops at 100%; 120% stays
+    if pct: lo, val, hi = _share(lo), _share(val), min(_share(hi), max(1.0, _share(val)))   # 99%以上 stops at 100%; 120% stays
     return dict(value=val, lower=lo, upper=hi, qualifier=qual, is_percent=pct, unit='%' if pct else unit, kind='quantity',
                 date=None, damaged=False), a, b
 
