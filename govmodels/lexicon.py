@@ -161,6 +161,7 @@ _ENGAGED = re.compile(r'报到|下沉|编入|结对|结成|认领|参与|参加|
 _PARTNERED = re.compile(r'驻区|驻市|共建|结对|报到|联建|兼职|统筹|对接|后援')   # 与社区结对共建, 到社区报到, 作为后援单位…对接: partners; not 涉及的36个单位, 整合…7个部门力量
 _LAW = re.compile(r'法|宣传|讲座')                                         # 普法 … 受教育群众: the reach of legal education, not 覆盖城乡居民
 _TOPIC = re.compile(r'涉及|关于|案件')                                     # 受理涉及老旧小区的诉求1460件, 法律援助案件: the requests on one topic or cases, a part
+_CATEGORY = re.compile(r'(?<![各两几多\d一二三四五六七八九十])类(?:诉求|工单|问题|事项|来电|事件)?')      # 咨询类诉求, 投诉类, 道路等类工单: the requests of one category (not 各类诉求, 26类 counted)
 _DAILY = re.compile(r'日均|月均')                                           # 日均受理诉求约5800件: an average, not a total
 _STAGES = re.compile(r'解决|办结|处置|处理|受理|收到|接到|收集|转办|交办')   # the last verb before 问题 says which stage it counts (解决小区停车、绿化等问题186件)
 _STAGE_OF = {'解决': 'issues_solved', '办结': 'issues_closed', '处置': 'issues_handled', '处理': 'issues_handled'}
@@ -289,6 +290,7 @@ def suggest_indicator(before: str, # Text of the clause before the figure
     if (k := before.rfind('其中')) >= 0 and re.search(r'[\d一二两三四五六七八九十百千万]' + re.escape(u), before[k:]): return None, 0.0   # 其中A 178起，B 143起: the parts go on
     if best == 'years_running' and _HISTORY.match(ahead): return None, 0.0
     if (best == 'issues_received' and (_topic(clause) or _NOT_ISSUES.search(window))) or (best in ('closure_rate', 'satisfaction_rate') and _topic(before)): return None, 0.0   # a topic's requests and their rates: a part
+    if best is not None and (best.startswith('issues_') or best in ('closure_rate', 'satisfaction_rate')) and _CATEGORY.search(clause): return None, 0.0   # 求助类诉求56672件, 等类工单534件、满意率92%: one category's
     if best in _PLACE_NOUN and _content_chars(ahead) >= 2 and not _PLACE_NOUN[best].search(ahead): return None, 0.0   # 小区有4个出入口, 在小区设立了12个投放点: the noun counted follows
     if best is not None and (_subject(best, before, after) or (best.startswith('issues_') and _ACTED_ON.search(window)) or ('人均' in window and _kinds().get(best) in ('stock', 'flow'))): return None, 0.0   # 对3.6万件诉求进行回访: requests acted on again
     if (best in ('party_organisations', 'villages') and '书记' in ahead) or (best in ('villages', 'residential_complexes', 'communities') and window.endswith(('”', '」'))): return None, 0.0   # 31个村党组织书记: secretaries; “无讼村”41个: a title some of them hold

@@ -304,7 +304,8 @@ def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
                 date=None, damaged=False), a, b
 
 # %% ../nbs/04_text.ipynb #76e316ec
-_CELL_NUMBER = re.compile(r'\s*\d+(?:\.\d+)?%?\s*')
+_CELL_NUMBER = re.compile(r'\s*-?\d+(?:\.\d+)?%?\s*')
+_CELL_START = set('\n|\t,(（ ')                          # what can stand before a minus sign that begins a figure
 TABLE_CELL_CHARS = 12
 "A line is a table row when it holds at least three cells of at most this many characters, split by tabs or commas, two of them numbers."
 TABLE_ROW_CHARS = 200
@@ -345,7 +346,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
         if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
     if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下', '以内'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
     lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
-    code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None   # 0.679 is not a code
+    code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None and not _table_cell(t, a, b)   # 0.679 is not a code, nor 38447 | in a table
     per = a and (t[a - 1] == '每' or t.endswith('每满', 0, a)) and (x['mult'] is not None or unit == '分')   # 每10万人, 每10分(可抵1元), 每满100分: the denominator of a rate
     joined = a >= 2 and t[a - 1] in ':+×*' and t[a - 2].isdigit()                  # 18:09, 1+3, 7×24; not 队伍:8.5万多个 (a figure after a colon)
     if (t[b:b + 1] and t[b:b + 1] in ':+') or joined or lettered or code or per: return _fixed(v1, 'label', a, b)
@@ -357,7 +358,11 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
             f, a, b = _finish(v1, v2, None, False, None, None, marker, a - plen, b)
             return dict(f, flag="a table cell: its unit and meaning are in the table's header"), a, b
         return _fixed(v1, 'number', a, b)   # nothing says what it counts: 80后, 1号
-    return _finish(v1, v2, unit, pct, suf, q, marker, a - plen, b)
+    r = _finish(v1, v2, unit, pct, suf, q, marker, a - plen, b)
+    if r is not None and not plen and a and t[a - 1] == '-' and (a == 1 or t[a - 2] in _CELL_START):   # | -1.47% | in a table: a fall, printed with its sign
+        f = r[0]; f.update(value=-f['value'], lower=-f['upper'], upper=-f['lower'])
+        return f, a - 1, r[2]
+    return r
 
 # %% ../nbs/04_text.ipynb #d6cf6bce
 def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
