@@ -287,6 +287,12 @@ def _fixed(v: float, kind: str, a: int, b: int) -> tuple:
     return dict(value=v, lower=v, upper=v, qualifier='exact', is_percent=False, unit=None, kind=kind, date=None, damaged=False), a, b
 
 # %% ../nbs/04_text.ipynb #319352c9
+def _years_named(t: str, a: int, b: int, v: float) -> tuple|None:
+    "A figure with 年 at [a, b) that is no span of years: a decade (八十年代, 90年代: a period, no year to read: which century?) or a title (光荣在党50年)."
+    if t.startswith('代', b): return _fixed(math.nan, 'date', a, b + 1)
+    if t.endswith('在党', 0, a): return _fixed(v, 'label', a, b)
+    return None
+
 def _share(x: float) -> float: return round(x / 100, 12)        # 67.6% is 0.676, not 67.6 / 100 = 0.6759999999999999
 
 def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
@@ -338,8 +344,7 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
     q = x['mid'] or x['post'] or (x['suf'] if x['suf'] in ('余', '多') else None)
     unit, pct, suf = x['unit'], x['pct'] is not None, x['suf']
     if unit == '周' and t.startswith('年', b): return _fixed(v1, 'label', a, b + 1)          # 建交50周年: an anniversary, not 50 weeks
-    if unit == '年' and t.startswith('代', b): return _fixed(math.nan, 'date', a, b + 1)     # 90年代: a decade
-    if unit == '年' and t.endswith('在党', 0, a): return _fixed(v1, 'label', a, b)          # 光荣在党50年: a title, not a span
+    if unit == '年' and (y := _years_named(t, a, b, v1)): return y                          # 90年代, 光荣在党50年
     if unit == '年' and v2 is not None and 1900 <= v1 < v2 <= 2100 and not x['mult']: return _fixed(v1, 'date', a, b)   # 规划（2024-2028年）: a period, not a count of years
     if suf is None and not pct and (w := _within(t, b, unit)): (b, unit), suf = w, '以内'
     if v2 is None and unit and not suf and (y := _SECOND_END.match(t, b)) and y['unit'] == unit and y['mult'] == x['mult']:
@@ -418,8 +423,7 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     suf, end, unit = x['suf'], x.end(), x['unit']
     if suf is None and (w := _within(t, end, unit)): (end, unit), suf = w, '以内'
     q = '多' if few else x['mid'] or (suf if suf in ('余', '多') else None)
-    if unit == '年' and t.startswith('代', end): return _fixed(math.nan, 'date', a, end + 1)        # 八十年代: a decade (no year to read: which century?)
-    if unit == '年' and t.endswith('在党', 0, a): return _fixed(v1, 'label', a, end)              # 光荣在党五十年: a title, not a span
+    if unit == '年' and (y := _years_named(t, a, end, v1)): return y                        # 八十年代, 光荣在党五十年
     if (s in ('万', '千', '百') or (s[-1] in '万亿' and v2 is None)) and not q and not marker: marker = '约'   # a round figure: 万名, 三十六万元 (as 36万元)
     return _finish(float(v1), None if v2 is None else float(v2), unit, False, suf, q, marker, a - plen, end)
 
@@ -430,9 +434,9 @@ def _read(t: str, m, bound_apart: bool=True) -> tuple|None:
     if m['date']: return _read_date(m), a, b
     marker, plen = _prefix(t, a, chinese=m['cn'] is not None)
     if bound_apart and marker is None and (w := _BOUND_APART.search(t, a - 8 if a > 8 else 0, a)): marker = '逾' if w['w'] == '至少' else '不到'   # `bound_apart`: the text holds 至少 or 最多
-    read = _read_cn if m['ar'] is None else _read_ar
-    r = read(t, m['cn'] if m['ar'] is None else m, a, b, marker, plen)
-    if marker == '近' and r is not None and r[0]['unit'] == '年' and t.startswith('来', r[2]): r = read(t, m['cn'] if m['ar'] is None else m, a, b, None, 0)   # 近五年来: the last five years, not about five
+    read, arg = (_read_cn, m['cn']) if m['ar'] is None else (_read_ar, m)
+    r = read(t, arg, a, b, marker, plen)
+    if marker == '近' and r is not None and r[0]['unit'] == '年' and t.startswith('来', r[2]): r = read(t, arg, a, b, None, 0)   # 近五年来: the last five years, not about five
     if r is not None and r[0]['kind'] == 'quantity' and (r[0]['qualifier'] == 'exact' or m['cn'] in _BARE) and a and t[a - 1] in _OPEN_QUOTES and _QUOTED_NAME.match(t, r[2]):
         return _fixed(r[0]['value'], 'label', r[1], r[2])     # “15分钟便民生活圈”, “四个一”工作法: the start of a name (names carry no 左右, 余 …)
     if m['ar'] is None: return r
