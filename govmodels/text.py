@@ -152,8 +152,8 @@ _MASTER = re.compile(
     r'|(?P<ar>\d+(?:\.\d+)?)(?:-(?P<ar2>\d+(?:\.\d+)?))?'
     rf'|(?P<cn>[{_CN_DIGITS}]+))')
 _AFTER = re.compile(rf'(?:[ \t\u3000](?=余|多|万|亿|%|{_UNIT_ALT}))?'   # one space before 余 or the unit (545 名, 2400 余户)
-                    rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?P<suf>以上|以下|以内|左右|之久|多|余)?')
-_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_CN_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?P<suf>以上|以下|以内|左右|之久|多|余)?')
+                    rf'(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多)?(?P<pct>%)?(?P<unit>{_UNIT_ALT})?(?:及(?=以[上下]))?(?P<suf>以上|以下|以内|左右|之久|多(?!方)|余)?')   # 35岁及以下; 12次多方协商: 多方 is a word
+_CN_AFTER = re.compile(rf'(?P<mid>余|多)?(?P<unit>{_CN_UNIT_ALT}|大(?=[\u4e00-\u9fff]))(?:及(?=以[上下]))?(?P<suf>以上|以下|以内|左右|之久|多(?!方)|余)?')
 _SECOND_END = re.compile(rf'(?:[-—~～至]|到(?=[\d.]+(?:万|亿)?(?:{_UNIT_ALT})(?:之间|不等)))(?P<n>\d+(?:\.\d+)?)(?P<mult>万|亿)?(?P<unit>{_UNIT_ALT})')   # 160户至255户, 3100件到6700件之间: a range with the unit twice (到 only with 之间 or 不等: 从3100件到6700件 may be a change)
 _SPLIT_NEXT = re.compile(rf' \.?\d+(?:\.\d+)?(?:万|亿|%|{_UNIT_ALT})')   # 304 .9万件, 1 28个: a number split by a space (a tab separates table cells)
 _SPLIT_BEFORE = re.compile(r'\d \.?$')                                                       # … and its second piece
@@ -416,9 +416,9 @@ def _read_cn(t: str, s: str, a: int, b: int, marker, plen: int) -> tuple|None:
     scale = _PLACE[s[2]] if pair and len(s) == 3 else 1
     v1, v2 = (_SMALL[s[0]] * scale, _SMALL[s[1]] * scale) if pair else (_cn_value(s[:-1] if few and len(s) > 1 else s), None)
     if v1 is None: return None
-    if (x['unit'] == '大' and v1 >= 10) or (t[a - 1:a] == '每' and s[-1] in '万亿'):   # 十九大 (a congress); 每万人 (a denominator)
+    if (x['unit'] == '大' and v1 >= 10) or (x['unit'] == '届' and v1 >= 10 and t[x.end():x.end() + 1] in '一二三四五六七中全') or (t[a - 1:a] == '每' and s[-1] in '万亿'):   # 十九大, 十八届三中全会 (a congress); 每万人 (a denominator)
         return _fixed(v1, 'label', a, x.end())
-    if t[x.end():x.end() + 1] in _PLACE_AFTER and x['unit'] in _NAME_UNITS:          # 九台村, 二道街: a name, not 9 machines
+    if t[x.end():x.end() + 1] in _PLACE_AFTER and (x['unit'] in _NAME_UNITS or (x['unit'] == '年' and s in ('百', '千', '万'))):   # 九台村, 二道街, 万年社区: a name, not 9 machines
         return _fixed(v1, 'label', a, x.end())
     suf, end, unit = x['suf'], x.end(), x['unit']
     if suf is None and (w := _within(t, end, unit)): (end, unit), suf = w, '以内'
