@@ -305,7 +305,7 @@ def _finish(v1, v2, unit, pct, suf, q, marker, a, b) -> tuple|None:
         if v2 < v1: return None
         lo, val, hi, qual = figure_bounds(v1, None, v2)
     else: lo, val, hi, qual = figure_bounds(v1, marker)
-    if pct: lo, val, hi = _share(lo), _share(val), min(_share(hi), max(1.0, _share(val)))   # 99%以上 stops at 100%; 120% stays
+    if pct: lo, val, hi = _share(lo), _share(val), _share(hi); hi = min(hi, max(1.0, val))   # 99%以上 stops at 100%; 120% stays
     return dict(value=val, lower=lo, upper=hi, qualifier=qual, is_percent=pct, unit='%' if pct else unit, kind='quantity',
                 date=None, damaged=False), a, b
 
@@ -351,15 +351,17 @@ def _read_ar(t: str, m, a: int, b: int, marker, plen: int) -> tuple|None:
         if float(y['n'] + e) >= v1: v2, b = float(y['n'] + e), y.end()
     if x['mult'] and not q and marker is None and v2 is None and not pct and suf not in ('以上', '以下', '以内'): marker = '约'   # printed with 万/亿: a round figure (5万元以上 stays open above)
     lettered = a and t[a - 1].isascii() and t[a - 1].isalpha() and not unit
-    code = unit is None and not pct and x['mult'] is None and len(m['ar'].partition('.')[0]) >= 5 and v2 is None and not _table_cell(t, a, b)   # 0.679 is not a code, nor 38447 | in a table
+    bare = unit is None and not pct and x['mult'] is None                        # nothing after the digits says what they count
+    cell = bare and _table_cell(t, a, b)                                          # 38 | in a table: the header says what it counts
+    code = bare and len(m['ar'].partition('.')[0]) >= 5 and v2 is None and not cell   # 0.679 is not a code, nor 38447 | in a table
     per = a and (t[a - 1] == '每' or t.endswith('每满', 0, a)) and (x['mult'] is not None or unit == '分')   # 每10万人, 每10分(可抵1元), 每满100分: the denominator of a rate
     joined = a >= 2 and t[a - 1] in ':+×*' and t[a - 2].isdigit()                  # 18:09, 1+3, 7×24; not 队伍:8.5万多个 (a figure after a colon)
     if (t[b:b + 1] and t[b:b + 1] in ':+') or joined or lettered or code or per: return _fixed(v1, 'label', a, b)
     if unit == '分' and a and t[a - 1] in '时点:：':  return _fixed(v1, 'label', a, b)         # 8时30分: a time, not 30 points
     if unit == '小时' and v1 == 24 and (_ROUND_THE_CLOCK.match(t, b) or t.endswith('全天', 0, a)): return _fixed(v1, 'label', a, b)   # 24小时值班, 全天24小时: a schedule, not a duration
     if unit == '分钟' and _MINUTE_CIRCLE.match(t, b): return _fixed(v1, 'label', a, b)   # 30分钟服务圈: a name, as “15分钟生活圈” in quotes
-    if unit is None and not pct and x['mult'] is None and not q:
-        if _table_cell(t, a, b):                                                    # 38 | in a table: the header says what it counts
+    if bare and not q:
+        if cell:
             f, a, b = _finish(v1, v2, None, False, None, None, marker, a - plen, b)
             return dict(f, flag="a table cell: its unit and meaning are in the table's header"), a, b
         return _fixed(v1, 'number', a, b)   # nothing says what it counts: 80后, 1号
